@@ -1,0 +1,55 @@
+"""Scrapy settings of govcrawl. Every govcrawl behaviour is a ``GOVCRAWL_*`` setting that
+``-s NAME=VALUE`` (or ``govcrawl crawl -s``) overrides; see docs/architecture.md."""
+
+from crawler import __version__
+
+BOT_NAME = "govcrawl"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+USER_AGENT = f"govcrawl/{__version__} (archival crawler of public government pages)"
+ROBOTSTXT_OBEY = True
+
+# Politeness towards real government servers; `govcrawl demo` and the tests lift these for
+# the local replica.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 200 * 1024 * 1024          # attachments can be large
+DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Outside HttpCompressionMiddleware (590): sees the body as received, content-encoded,
+    # and the request headers as sent.
+    "archive.middleware.WarcCaptureMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 300,
+    "pipelines.store.StorePipeline": 800,
+}
+
+EXTENSIONS = {
+    "crawler.report.CrawlReportExtension": 500,
+}
+
+# --- govcrawl -------------------------------------------------------------------------
+GOVCRAWL_DATA_DIR = "data"
+GOVCRAWL_WARC_DIR = None            # default: <GOVCRAWL_DATA_DIR>/warc
+GOVCRAWL_CORPUS = None              # default: <GOVCRAWL_DATA_DIR>/corpus.db
+GOVCRAWL_WARC_PREFIX = "govcrawl"
+GOVCRAWL_WARC_MAX_SIZE = 1_000_000_000
+GOVCRAWL_OPERATOR = ""
+GOVCRAWL_EXTRACT_WORKERS = None     # default: number of cores; 0 runs extraction inline
+GOVCRAWL_BASE_URLS = {}             # site name -> base URL serving the same paths (replica)
+GOVCRAWL_BASE_URL = None
+GOVCRAWL_MAX_ERROR_RATE = 0.05      # failed fetches / fetches above which the crawl failed
+GOVCRAWL_PROGRESS = None            # None: a live line on a terminal, log lines otherwise

@@ -1,0 +1,88 @@
+"""Turn a crawled item into a document, off the reactor.
+
+Decoding, repair and extraction (crawler.document.build_document, the same function that
+``govcrawl rebuild`` uses) run in a process pool so that trafilatura and lxml never block the
+Twisted reactor. ``GOVCRAWL_EXTRACT_WORKERS`` sets the pool size (default: the number of
+cores); 0 runs extraction inline, which is only meant for debugging.
+
+A document that cannot be built is dropped with a logged error and counted
+(``govcrawl/pipeline_errors``): its bytes are already in the WARC, so nothing is lost and
+``govcrawl rebuild`` can retry it once the code is fixed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.document import document_from_item
+
+logger = logging.getLogger(__name__)
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _warm() -> None:
+    """Import the heavy modules once per worker (trafilatura, jieba...)."""
+    import crawler.document  # noqa: F401
+
+
+def shared_pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per size for the whole process: several crawls in one process share it."""
+    pool = _POOLS.get(workers)
+    if pool is None:
+        ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm)
+        _POOLS[workers] = pool
+    return pool
+
+
+def shutdown_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown(wait=True, cancel_futures=True)
+    _POOLS.clear()
+
+
+class ExtractPipeline:
+    def __init__(self, crawler, workers: int) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.workers = workers
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        workers = crawler.settings.get("GOVCRAWL_EXTRACT_WORKERS")
+        workers = os.cpu_count() or 1 if workers in (None, "") else int(workers)
+        return cls(crawler, workers)
+
+    async def process_item(self, item: dict[str, Any], spider=None) -> dict[str, Any]:
+        try:
+            if self.workers > 0:
+                future = shared_pool(self.workers).submit(document_from_item, item)
+                doc = await asyncio.wrap_future(future)
+            else:
+                doc = document_from_item(item)
+        except Exception as exc:  # noqa: BLE001 - counted, logged, bytes stay in the WARC
+            self.stats.inc_value("govcrawl/pipeline_errors")
+            logger.error("could not build a document from %s: %r", item.get("url"), exc)
+            raise DropItem(f"extraction failed: {exc!r}") from exc
+        enc = doc.get("encoding") or {}
+        self.stats.inc_value(f"govcrawl/encoding/{enc.get('encoding', 'unknown')}")
+        if enc.get("source"):
+            self.stats.inc_value(f"govcrawl/encoding_source/{enc['source']}")
+        for fix in doc.get("repairs") or ():
+            self.stats.inc_value("govcrawl/repairs")
+            self.stats.inc_value(f"govcrawl/repairs/{fix.get('family', 'unknown')}")
+        if doc.get("is_mirror"):
+            self.stats.inc_value("govcrawl/mirror_pages")
+        for att in doc.get("attachments") or ():
+            if att.get("error"):
+                self.stats.inc_value("govcrawl/attachment_text_errors")
+        item["document"] = doc
+        return item

@@ -1,0 +1,390 @@
+"""The generic municipal spider and the declarative :class:`Site` that each site module fills in.
+
+A site is data: real start URLs and domains, and regular expressions over the URL's
+path-and-query for list pages and article pages. The spider does the rest the same way for
+every site: list pages -> paging (links, TRS ``createPageHTML``, JSON list endpoints, Hanweb
+``<script type="text/xml">`` records) -> articles -> the article's other pages and its
+attachments, fetched together so that one item carries the whole document.
+
+Links are found on the raw bytes read as Latin-1: URLs are ASCII on these sites, and this
+keeps link discovery independent of the page's (often wrong) charset label, and cheap.
+Decoding and extraction of the text happen later, in a worker process (pipelines.extract).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+
+import scrapy
+from scrapy.http import Request, Response
+
+from crawler import signals as gc_signals
+
+logger = logging.getLogger(__name__)
+
+ATTACHMENT_EXTENSIONS = (
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt", ".rtf",
+)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What govcrawl knows about one municipal site. Patterns match ``path?query``."""
+
+    name: str
+    title: str
+    kind: str                                   # cppcc | government | news | mirror
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    list_patterns: tuple[str, ...]
+    article_patterns: tuple[str, ...]
+    official: bool = True
+    deny_patterns: tuple[str, ...] = ()
+    attachment_extensions: tuple[str, ...] = ATTACHMENT_EXTENSIONS
+    cms: str = ""
+    encoding_note: str = ""
+    notes: str = ""
+    max_article_pages: int = 50                 # safety bound for multi-page articles
+
+    @property
+    def real_base_url(self) -> str:
+        parts = urlsplit(self.start_urls[0])
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Site":
+        """Build a site from plain data (a TOML/JSON site file)."""
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown site keys: {sorted(unknown)}")
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return cls(**values)
+
+
+@dataclass
+class _Compiled:
+    lists: list[re.Pattern]
+    articles: list[re.Pattern]
+    deny: list[re.Pattern]
+
+
+_HREF_RE = re.compile(rb"""(?:href|src)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""", re.I)
+_SCRIPT_URL_RE = re.compile(rb"""["']((?:https?://|/|\./|\.\./)[^"'\s<>()]{2,300})["']""")
+_CREATE_PAGE_RE = re.compile(
+    rb"""createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
+_ANCHOR_RE = re.compile(rb"""<a\b[^>]*?href\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.I | re.S)
+_TAG_RE = re.compile(rb"<[^>]+>")
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def capture_from_response(response: Response) -> dict[str, Any]:
+    """The picklable record of one fetch that the extraction worker and the corpus see."""
+    headers = {
+        k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+        for k, v in response.headers.items()
+    }
+    warc = response.meta.get("warc")
+    return {
+        "url": response.url,
+        "status": response.status,
+        "headers": headers,
+        "body": response.body,
+        "fetched_at": (warc or {}).get("fetched_at") or utc_now(),
+        "warc": dict(warc) if warc else None,
+    }
+
+
+class MunicipalSpider(scrapy.Spider):
+    """Crawl one municipal site described by ``site``.
+
+    Spider arguments (``-a``): ``base_url`` points the spider at another host serving the same
+    paths (the offline replica); ``max_articles`` stops following article links after that many.
+    The setting ``GOVCRAWL_BASE_URLS`` (a dict site name -> base URL) does the same for many
+    spiders at once.
+    """
+
+    site: Site
+    custom_settings: dict[str, Any] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        site = cls.__dict__.get("site")
+        if site is not None and "name" not in cls.__dict__:
+            cls.name = site.name
+
+    def __init__(self, *args: Any, base_url: str | None = None,
+                 max_articles: int | str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not getattr(self, "site", None):
+            raise ValueError(f"{type(self).__name__} has no site")
+        self._base_url_arg = base_url
+        self.max_articles = int(max_articles) if max_articles else None
+        self._compiled = _Compiled(
+            lists=[re.compile(p) for p in self.site.list_patterns],
+            articles=[re.compile(p) for p in self.site.article_patterns],
+            deny=[re.compile(p) for p in self.site.deny_patterns],
+        )
+        self._articles_seen = 0
+        self._retarget(base_url)
+
+    # ----------------------------------------------------------------- targeting
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        if "base_url" not in kwargs:
+            base = (crawler.settings.getdict("GOVCRAWL_BASE_URLS") or {}).get(cls.site.name)
+            base = base or crawler.settings.get("GOVCRAWL_BASE_URL")
+            if base:
+                kwargs["base_url"] = base
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        return spider
+
+    def _retarget(self, base_url: str | None) -> None:
+        """Serve the same paths from ``base_url`` (e.g. the replica) instead of the real host."""
+        self.netlocs: set[str] = set()
+        if base_url:
+            base = urlsplit(base_url)
+            self.start_urls = [
+                urlunsplit((base.scheme, base.netloc, urlsplit(u).path or "/", urlsplit(u).query, ""))
+                for u in self.site.start_urls
+            ]
+            self.netlocs = {base.netloc}
+            self.allowed_domains = [base.hostname or ""]
+        else:
+            self.start_urls = list(self.site.start_urls)
+            self.netlocs = {urlsplit(u).netloc for u in self.site.start_urls}
+            self.netlocs |= set(self.site.allowed_domains)
+            self.allowed_domains = list(self.site.allowed_domains)
+
+    def on_site(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        if self._base_url_arg:
+            return parts.netloc in self.netlocs
+        host = parts.hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.site.allowed_domains)
+
+    # ----------------------------------------------------------------- classification
+    def role_of(self, url: str) -> str | None:
+        pq = path_and_query(url)
+        if any(p.search(pq) for p in self._compiled.deny):
+            return None
+        if urlsplit(url).path.lower().endswith(self.site.attachment_extensions):
+            return "attachment"
+        if any(p.search(pq) for p in self._compiled.articles):
+            return "article"
+        if any(p.search(pq) for p in self._compiled.lists):
+            return "list"
+        return None
+
+    # ----------------------------------------------------------------- link discovery
+    def links(self, response: Response) -> Iterator[str]:
+        """Every candidate URL of a page, absolute and without fragment, in page order."""
+        body = response.body
+        seen: set[str] = set()
+        candidates: list[str] = []
+        ctype = response.headers.get(b"Content-Type", b"").lower()
+        stripped = body.lstrip()[:1]
+        if b"json" in ctype or stripped in (b"{", b"["):
+            try:
+                candidates.extend(_json_strings(json.loads(body.decode("utf-8", "replace"))))
+            except ValueError:
+                pass
+        for m in _HREF_RE.finditer(body):
+            raw = m.group(1) or m.group(2) or m.group(3) or b""
+            candidates.append(raw.decode("latin-1"))
+        for m in _SCRIPT_URL_RE.finditer(body):
+            candidates.append(m.group(1).decode("latin-1"))
+        for count, current, prefix, ext in self.create_page_calls(body):
+            candidates.extend(_trs_pages(prefix, ext, count))
+        for raw in candidates:
+            raw = raw.strip().replace("&amp;", "&")
+            if not raw or raw.startswith(("javascript:", "mailto:", "#", "tel:", "data:")):
+                continue
+            url = urldefrag(urljoin(response.url, raw))[0]
+            if url not in seen:
+                seen.add(url)
+                yield url
+
+    @staticmethod
+    def create_page_calls(body: bytes) -> list[tuple[int, int, str, str]]:
+        return [(int(c), int(cur), p.decode("latin-1"), e.decode("latin-1"))
+                for c, cur, p, e in _CREATE_PAGE_RE.findall(body)]
+
+    def article_page_urls(self, response: Response) -> list[str]:
+        """Other pages of a multi-page article: TRS createPageHTML whose prefix is this page's
+        own stem, or links to ``<stem>_N.<ext>``."""
+        path = urlsplit(response.url).path
+        name = path.rsplit("/", 1)[-1]
+        stem, _, ext = name.rpartition(".")
+        base_stem = re.sub(r"_\d+$", "", stem)
+        pages: list[str] = []
+        for count, _cur, prefix, pext in self.create_page_calls(response.body):
+            if prefix == base_stem:
+                pages.extend(urljoin(response.url, u) for u in _trs_pages(prefix, pext, count))
+        if not pages and base_stem:
+            pat = re.compile(re.escape(base_stem).encode() + rb"_(\d+)\." + re.escape(ext).encode())
+            nums = sorted({int(n) for n in pat.findall(response.body)})
+            pages = [response.url] + [urljoin(response.url, f"{base_stem}_{n}.{ext}") for n in nums]
+        out = []
+        for u in pages:
+            if u != response.url and u not in out:
+                out.append(u)
+        return out[: self.site.max_article_pages]
+
+    @staticmethod
+    def attachment_links(response: Response, extensions: tuple[str, ...]) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for href, inner in _ANCHOR_RE.findall(response.body):
+            url = urldefrag(urljoin(response.url, href.decode("latin-1").strip()))[0]
+            if not urlsplit(url).path.lower().endswith(extensions) or url in seen:
+                continue
+            seen.add(url)
+            found.append((url, _TAG_RE.sub(b"", inner).strip().decode("latin-1")))
+        return found
+
+    # ----------------------------------------------------------------- crawling
+    async def start(self):
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, meta={"govcrawl_role": "list"})
+
+    def parse(self, response: Response, **kwargs: Any):
+        role = self.role_of(response.url)
+        if role == "article":
+            return self.parse_article(response)
+        return self.parse_list(response)
+
+    def parse_list(self, response: Response):
+        outlinks = []
+        for url in self.links(response):
+            if not self.on_site(url):
+                continue
+            role = self.role_of(url)
+            if role is None:
+                continue
+            outlinks.append(url)
+            if role == "article":
+                if self.max_articles is not None and self._articles_seen >= self.max_articles:
+                    continue
+                self._articles_seen += 1
+                yield Request(url, callback=self.parse_article, priority=10,
+                              meta={"govcrawl_role": "article"})
+            elif role == "list":
+                yield Request(url, callback=self.parse_list, meta={"govcrawl_role": "list"})
+        self.crawler.stats.inc_value("govcrawl/list_pages")
+        self._send_metadata(response, "list", outlinks)
+
+    async def parse_article(self, response: Response):
+        main = capture_from_response(response)
+        part_urls = self.article_page_urls(response)
+        attachments = self.attachment_links(response, self.site.attachment_extensions)
+        part_responses = await self._fetch_all(part_urls, "part")
+        parts = [capture_from_response(r) for r in part_responses if r is not None]
+        att_pages = [response] + [r for r in part_responses if r is not None]
+        for r in att_pages[1:]:
+            for link in self.attachment_links(r, self.site.attachment_extensions):
+                if link[0] not in {a[0] for a in attachments}:
+                    attachments.append(link)
+        att_urls = [u for u, _ in attachments if self.on_site(u)]
+        names = dict(attachments)
+        att_responses = await self._fetch_all(att_urls, "attachment")
+        atts = []
+        for url, r in zip(att_urls, att_responses):
+            if r is None:
+                continue
+            cap = capture_from_response(r)
+            atts.append({"capture": cap, "name": names.get(url, ""), "url": url})
+        self.crawler.stats.inc_value("govcrawl/articles")
+        self.crawler.stats.inc_value("govcrawl/article_parts", len(parts))
+        self.crawler.stats.inc_value("govcrawl/attachments", len(atts))
+        if len(parts) != len(part_urls):
+            self.crawler.stats.inc_value("govcrawl/article_parts_missing", len(part_urls) - len(parts))
+        if len(atts) != len(att_urls):
+            self.crawler.stats.inc_value("govcrawl/attachments_missing", len(att_urls) - len(atts))
+        self._send_metadata(response, "article", [u for u in self.links(response) if self.on_site(u)])
+        for r in part_responses:
+            if r is not None:
+                self._send_metadata(r, "part", [], document=response.url)
+        for a in atts:
+            self._send_metadata_capture(a["capture"], "attachment", document=response.url)
+        yield {
+            "site": self.site.name,
+            "url": response.url,
+            "main": main,
+            "parts": parts,
+            "attachments": atts,
+        }
+
+    async def _fetch_all(self, urls: list[str], role: str) -> list[Response | None]:
+        if not urls:
+            return []
+        return list(await asyncio.gather(*(self._fetch(u, role) for u in urls)))
+
+    async def _fetch(self, url: str, role: str) -> Response | None:
+        """Fetch a page of a document outside the scheduler (downloader middlewares, and so the
+        WARC capture, robots and retries, still apply)."""
+        request = Request(url, meta={"govcrawl_role": role}, dont_filter=True)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # noqa: BLE001 - counted and logged, never silent
+            self.crawler.stats.inc_value(f"govcrawl/{role}_errors")
+            logger.warning("could not fetch %s %s: %s", role, url, exc)
+            return None
+        if not 200 <= response.status < 300:
+            self.crawler.stats.inc_value(f"govcrawl/{role}_errors")
+            self.crawler.stats.inc_value(f"govcrawl/{role}_status/{response.status}")
+            logger.warning("%s %s answered %s", role, url, response.status)
+            return None
+        return response
+
+    # ----------------------------------------------------------------- WARC metadata
+    def _send_metadata(self, response: Response, role: str, outlinks: Iterable[str],
+                       document: str | None = None) -> None:
+        warc = response.meta.get("warc") or {}
+        self._emit(response.url, warc.get("record_id"), role, outlinks, document)
+
+    def _send_metadata_capture(self, capture: dict, role: str, document: str | None) -> None:
+        self._emit(capture["url"], (capture.get("warc") or {}).get("record_id"), role, (), document)
+
+    def _emit(self, url, record_id, role, outlinks, document) -> None:
+        fields = [("govcrawl-site", self.site.name), ("govcrawl-role", role)]
+        if document:
+            fields.append(("govcrawl-document", document))
+        fields.extend(("outlink", u) for u in outlinks)
+        self.crawler.signals.send_catch_log(
+            gc_signals.page_metadata, url=url, record_id=record_id, fields=fields)
+
+
+def _trs_pages(prefix: str, ext: str, count: int) -> list[str]:
+    count = max(0, min(count, 500))
+    return [f"{prefix}.{ext}"] + [f"{prefix}_{i}.{ext}" for i in range(1, count)]
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if value.startswith(("/", "http://", "https://", "./", "../")) or value.endswith(
+                (".html", ".shtml", ".htm", ".json")):
+            yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v)

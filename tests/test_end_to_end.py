@@ -1,0 +1,158 @@
+"""End to end: the offline replica crawled over real sockets into WARC files and the corpus."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import govcrawl
+
+OFFICIAL_SITES = ["changzhou_zx", "changzhou_gov", "changshu", "wuhan_zx", "jiangyin_zx", "hk_gia"]
+
+
+def norm(text: str | None) -> str:
+    """Compare texts line by line, ignoring blank lines and surrounding spaces."""
+    lines = [re.sub(r"\s+", " ", line).strip() for line in (text or "").splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def rows(db: Path, sql: str, *params):
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(sql, params)]
+    finally:
+        con.close()
+
+
+def test_crawl_exits_zero_and_reports(crawl_run):
+    proc = crawl_run.proc
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for site in OFFICIAL_SITES:
+        assert re.search(rf"^{site}\s+\d+", proc.stdout, re.M), proc.stdout
+    assert "WARC" in proc.stdout and "corpus" in proc.stdout
+
+
+def test_warcs_pass_warcio_check(crawl_run):
+    warcs = crawl_run.warcs()
+    assert warcs, "no WARC written"
+    check = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", "-v",
+                            *map(str, warcs)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-3000:] + check.stderr[-3000:]
+
+
+@pytest.mark.parametrize("site", OFFICIAL_SITES)
+def test_every_article_present_once_and_equal_to_truth(crawl_run, site):
+    truth = crawl_run.replica.truth(site)
+    assert truth
+    docs = rows(crawl_run.corpus, "select * from documents where site = ?", site)
+    by_path: dict[str, list[dict]] = {}
+    for d in docs:
+        by_path.setdefault(urlsplit(d["url"]).path, []).append(d)
+    problems = []
+    for art in truth:
+        found = by_path.get(urlsplit(art.url).path, [])
+        if len(found) != 1:
+            problems.append(f"{art.url}: {len(found)} documents")
+            continue
+        doc = found[0]
+        for name, want, got in (("title", art.title, doc["title"]),
+                                ("published", art.published, doc["published"]),
+                                ("body", norm(art.body), norm(doc["text"]))):
+            if want != got:
+                problems.append(f"{art.url}: {name} differs: want {want[:80]!r} got {str(got)[:80]!r}")
+        if (art.source or None) != (doc["source"] or None):
+            problems.append(f"{art.url}: source want {art.source!r} got {doc['source']!r}")
+    assert not problems, f"{len(problems)} problems, e.g.\n" + "\n".join(problems[:15])
+
+
+def test_every_warc_pointer_resolves_to_its_response(crawl_run):
+    docs = rows(crawl_run.corpus, "select url, title, warc_file, warc_offset, warc_record_id from documents")
+    assert docs
+    for d in docs:
+        path = crawl_run.warc_dir / d["warc_file"]
+        assert path.exists(), d
+        with open(path, "rb") as f:
+            f.seek(d["warc_offset"])
+            record = next(iter(ArchiveIterator(f)))
+            assert record.rec_headers.get_header("WARC-Record-ID") == d["warc_record_id"]
+            assert record.rec_type in ("response", "revisit")
+            assert record.rec_headers.get_header("WARC-Target-URI") == d["url"]
+            if record.rec_type == "response":
+                from crawler.encoding import decode
+
+                payload = record.content_stream().read()
+                ctype = record.http_headers.get_header("Content-Type") or ""
+                charset = re.search(r"charset=([\w-]+)", ctype)
+                text = decode(payload, http_charset=charset.group(1) if charset else None).text
+                assert d["title"] and d["title"][:10] in text, d["url"]
+
+
+def test_legacy_encodings_come_out_as_chinese(crawl_run):
+    """GBK under a gb2312 label and Big5-HKSCS under a big5 label are not mojibake."""
+    gbk_truth = [a for a in crawl_run.replica.truth("changzhou_zx")
+                 if any(ch in a.title + a.body for ch in "镕喆堃")]
+    assert gbk_truth, "the replica must carry characters outside GB2312"
+    for art in gbk_truth:
+        doc = rows(crawl_run.corpus, "select title, text from documents where url = ?", art.url)[0]
+        for ch in "镕喆堃":
+            assert (ch in art.title + art.body) == (ch in doc["title"] + doc["text"]), (art.url, ch)
+    hkscs = [ch for ch in "喺嘅啱噚" if ch.encode("big5hkscs") and not _in_cp950(ch)]
+    big5_truth = [a for a in crawl_run.replica.truth("hk_gia") if any(ch in a.body for ch in hkscs)]
+    assert big5_truth, "the replica must carry HKSCS characters"
+    for art in big5_truth:
+        doc = rows(crawl_run.corpus, "select text from documents where url = ?", art.url)[0]
+        assert norm(doc["text"]) == norm(art.body)
+        assert "\ufffd" not in doc["text"]
+
+
+def _in_cp950(ch: str) -> bool:
+    try:
+        ch.encode("cp950")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def test_robots_and_404s_are_honoured_and_archived(crawl_run):
+    urls = []
+    for path in crawl_run.warcs():
+        with open(path, "rb") as f:
+            for rec in ArchiveIterator(f):
+                if rec.rec_type == "response":
+                    urls.append((rec.rec_headers.get_header("WARC-Target-URI"),
+                                 rec.http_headers.get_statuscode()))
+    assert any(u.endswith("/robots.txt") for u, _ in urls)
+    assert not any("/search/" in u for u, _ in urls), "a robots.txt-disallowed URL was fetched"
+    assert any(s == "404" for _, s in urls), "the 404 pages are archived too"
+
+
+def test_attachments_are_archived_and_their_text_stored(crawl_run):
+    truth = [a for a in crawl_run.replica.truth("changzhou_gov") if a.attachments]
+    assert truth
+    atts = rows(crawl_run.corpus, "select * from attachments")
+    by_url = {a["url"]: a for a in atts}
+    for art in truth:
+        for ta in art.attachments:
+            assert ta.url in by_url, ta.url
+            assert norm(ta.text) in norm(by_url[ta.url]["text"]) or \
+                norm(by_url[ta.url]["text"]) == norm(ta.text)
+
+
+def test_demo_command(tmp_path):
+    proc = govcrawl("demo", "--articles", "12", "--data", str(tmp_path / "data"), "--port-base", "0",
+                    cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    out = proc.stdout
+    for word in ("pages fetched", "documents stored", "duplicates", "attachments", "WARC", "corpus"):
+        assert word in out
+    assert list((tmp_path / "data" / "warc").glob("*.warc.gz"))
+    n = rows(tmp_path / "data" / "corpus.db", "select count(*) as n from documents")[0]["n"]
+    assert n >= 12 * 6
