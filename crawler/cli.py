@@ -161,6 +161,9 @@ def cmd_demo(args) -> int:
     from crawler.replica import Replica
 
     overrides = dict(REPLICA_SETTINGS)
+    if sys.stderr.isatty():
+        # On a terminal the live progress line tells what happens; warnings still show.
+        overrides["LOG_LEVEL"] = "WARNING"
     overrides.update(_parse_set(args.set))
     settings = project_settings(args.data, overrides)
     known = set(spider_names(settings))
@@ -232,23 +235,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
     p.set_defaults(func=cmd_rebuild)
 
-    from archive.cli import register as register_archive
-    from crawler.corpus.cli import register as register_corpus
-    from crawler.encoding.cli import register as register_encoding
-    from crawler.extract.cli import register as register_extract
-    from crawler.replica.cli import register as register_replica
+    import importlib
 
-    for register in (register_encoding, register_extract, register_corpus, register_archive,
-                     register_replica):
-        register(sub)
+    for module in ("crawler.encoding.cli", "crawler.extract.cli", "crawler.corpus.cli",
+                   "archive.cli", "crawler.replica.cli"):
+        try:  # TODO-INTEGRATION: make strict once every module exists
+            importlib.import_module(module).register(sub)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command not in ("crawl", "demo"):   # Scrapy configures logging for crawls
+        logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    elif args.verbose:
+        args.set = [*(args.set or []), "LOG_LEVEL=DEBUG"]
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return USAGE

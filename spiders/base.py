@@ -230,18 +230,18 @@ class MunicipalSpider(scrapy.Spider):
     def article_page_urls(self, response: Response) -> list[str]:
         """Other pages of a multi-page article: TRS createPageHTML whose prefix is this page's
         own stem, or links to ``<stem>_N.<ext>``."""
-        path = urlsplit(response.url).path
-        name = path.rsplit("/", 1)[-1]
+        name = urlsplit(response.url).path.rsplit("/", 1)[-1]
         stem, _, ext = name.rpartition(".")
-        base_stem = re.sub(r"_\d+$", "", stem)
         pages: list[str] = []
         for count, _cur, prefix, pext in self.create_page_calls(response.body):
-            if prefix == base_stem:
+            # The call names the article's own stem: "t20240119_5068890" on page 1 and on
+            # "t20240119_5068890_1"; list paging names "index" instead.
+            if stem == prefix or re.fullmatch(re.escape(prefix) + r"_\d+", stem):
                 pages.extend(urljoin(response.url, u) for u in _trs_pages(prefix, pext, count))
-        if not pages and base_stem:
-            pat = re.compile(re.escape(base_stem).encode() + rb"_(\d+)\." + re.escape(ext).encode())
+        if not pages and stem:
+            pat = re.compile(re.escape(stem).encode() + rb"_(\d+)\." + re.escape(ext).encode())
             nums = sorted({int(n) for n in pat.findall(response.body)})
-            pages = [response.url] + [urljoin(response.url, f"{base_stem}_{n}.{ext}") for n in nums]
+            pages = [urljoin(response.url, f"{stem}_{n}.{ext}") for n in nums]
         out = []
         for u in pages:
             if u != response.url and u not in out:

@@ -92,7 +92,10 @@ def test_every_warc_pointer_resolves_to_its_response(crawl_run):
                 ctype = record.http_headers.get_header("Content-Type") or ""
                 charset = re.search(r"charset=([\w-]+)", ctype)
                 text = decode(payload, http_charset=charset.group(1) if charset else None).text
-                assert d["title"] and d["title"][:10] in text, d["url"]
+                assert d["title"], d["url"]
+                # Mirrors serve the title converted to traditional with pinyin notes; the
+                # corpus holds it cleaned, so compare with the page made simplified again.
+                assert d["title"] in text or d["title"] in _simplified(text), d["url"]
 
 
 def test_legacy_encodings_come_out_as_chinese(crawl_run):
@@ -111,6 +114,13 @@ def test_legacy_encodings_come_out_as_chinese(crawl_run):
         doc = rows(crawl_run.corpus, "select text from documents where url = ?", art.url)[0]
         assert norm(doc["text"]) == norm(art.body)
         assert "\ufffd" not in doc["text"]
+
+
+def _simplified(text: str) -> str:
+    from opencc import OpenCC
+
+    text = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", text)
+    return OpenCC("t2s").convert(text)
 
 
 def _in_cp950(ch: str) -> bool:
@@ -142,8 +152,10 @@ def test_attachments_are_archived_and_their_text_stored(crawl_run):
     for art in truth:
         for ta in art.attachments:
             assert ta.url in by_url, ta.url
-            assert norm(ta.text) in norm(by_url[ta.url]["text"]) or \
-                norm(by_url[ta.url]["text"]) == norm(ta.text)
+            row = by_url[ta.url]
+            assert row["error"] is None, row
+            # PDF text comes out in lines as laid out on the page: compare without whitespace.
+            assert re.sub(r"\s+", "", row["text"]) == re.sub(r"\s+", "", ta.text), ta.url
 
 
 def test_demo_command(tmp_path):
