@@ -26,6 +26,14 @@ DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Keeps the raw status line, header lines and request head that Scrapy drops, for the WARC.
+DOWNLOAD_HANDLERS = {
+    "http": "archive.handler.RecordingHTTP11DownloadHandler",
+    "https": "archive.handler.RecordingHTTP11DownloadHandler",
+}
+
 DOWNLOADER_MIDDLEWARES = {
     # Outside HttpCompressionMiddleware (590): sees the body as received, content-encoded,
     # and the request headers as sent.
