@@ -80,6 +80,9 @@ _HREF_RE = re.compile(rb"""(?:href|src)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'
 _SCRIPT_URL_RE = re.compile(rb"""["']((?:https?://|/|\./|\.\./)[^"'\s<>()]{2,300})["']""")
 _CREATE_PAGE_RE = re.compile(
     rb"""createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
+_JPAGE_RE = re.compile(rb"""\.jpage\(\s*\{(.*?)\}\s*\)""", re.S)
+_JPAGE_PARAM_RE = re.compile(rb"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|(\d+))""")
+_NEXTGROUP_RE = re.compile(rb"""<nextgroup>.*?href\s*=\s*["']([^"']+)["']""", re.S)
 _ANCHOR_RE = re.compile(rb"""<a\b[^>]*?href\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.I | re.S)
 _TAG_RE = re.compile(rb"<[^>]+>")
 
@@ -213,6 +216,7 @@ class MunicipalSpider(scrapy.Spider):
             candidates.append(m.group(1).decode("latin-1"))
         for count, current, prefix, ext in self.create_page_calls(body):
             candidates.extend(_trs_pages(prefix, ext, count))
+        candidates.extend(_hanweb_pages(body))
         for raw in candidates:
             raw = raw.strip().replace("&amp;", "&")
             if not raw or raw.startswith(("javascript:", "mailto:", "#", "tel:", "data:")):
@@ -375,6 +379,37 @@ class MunicipalSpider(scrapy.Spider):
 def _trs_pages(prefix: str, ext: str, count: int) -> list[str]:
     count = max(0, min(count, 500))
     return [f"{prefix}.{ext}"] + [f"{prefix}_{i}.{ext}" for i in range(1, count)]
+
+
+def _hanweb_pages(body: bytes) -> list[str]:
+    """Hanweb (大汉) column pages: ``$(..).jpage({perPage: 15, totalRecord: 36, proxyUrl:
+    '/module/web/jpage/dataproxy.jsp', groupSize: 3})`` shows the first records inline and
+    loads the rest from the proxy, ``groupSize`` pages per call, with the parameters of the
+    ``<nextgroup>`` link. Returns those proxy URLs (records after the first page)."""
+    m = _JPAGE_RE.search(body)
+    if not m:
+        return []
+    params = {k.decode(): (a or b or c).decode("latin-1")
+              for k, a, b, c in _JPAGE_PARAM_RE.findall(m.group(1))}
+    try:
+        per = int(params.get("perPage", 15))
+        total = min(int(params.get("totalRecord", 0)), 100_000)
+        group = max(1, int(params.get("groupSize", 1)))
+    except ValueError:
+        return []
+    proxy = params.get("proxyUrl") or "/module/web/jpage/dataproxy.jsp"
+    extra = ""
+    ng = _NEXTGROUP_RE.search(body)
+    if ng:
+        query = urlsplit(ng.group(1).decode("latin-1").replace("&amp;", "&")).query
+        extra = "&".join(p for p in query.split("&") if p and not p.startswith("page="))
+    step = max(1, per * group)
+    urls = []
+    for start in range(per + 1, total + 1, step):
+        end = min(total, start + step - 1)
+        urls.append(f"{proxy}?startrecord={start}&endrecord={end}&perpage={per}"
+                    + (f"&{extra}" if extra else ""))
+    return urls
 
 
 def _json_strings(value: Any) -> Iterator[str]:

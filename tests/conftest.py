@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-TEST_ARTICLES = int(os.environ.get("GOVCRAWL_TEST_ARTICLES", "30"))
+TEST_ARTICLES = int(os.environ.get("GOVCRAWL_TEST_ARTICLES", "100"))
 
 
 def govcrawl(*args: str, cwd: Path | None = None, timeout: float = 900,
