@@ -46,6 +46,15 @@ class ReplicaSite:
         self.base_url: str = ""
         self.port: int = 0
 
+    @property
+    def encoding(self) -> str:
+        """Codec that decodes the pages this site serves (e.g. gb18030, big5hkscs, utf-8)."""
+        return self.truth_encoding
+
+    def __repr__(self) -> str:
+        return (f"ReplicaSite(name={self.name!r}, base_url={self.base_url!r}, real_base_url={self.real_base_url!r}, "
+                f"encoding={self.truth_encoding!r}, declared={self.declared!r}, articles={len(self.articles)})")
+
     # ------------------------------------------------------------------ building
     def build(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -22,7 +22,7 @@ def make_pdf(title: str, paragraphs: list[str]) -> bytes:
     CMap mapping every CID used back to its character. The font is not embedded (viewers substitute
     a CJK font; extraction relies only on ToUnicode).
     """
-    lines = _wrap(title, 30) + [""] + _wrap("\n".join(paragraphs), 32)
+    lines = _wrap("\n".join(paragraphs), 32)   # the title is only in /Info: callers put it in paragraphs
     per_page = 40
     pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     used = sorted({ord(c) for l in lines for c in l if ord(c) < 0x10000})

@@ -1,15 +1,14 @@
 """The Replica: builds every site from a seed and serves each on its own 127.0.0.1 port."""
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import hashlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 
-from .common import http_date, lm_datetime, rng_for
-from .model import RequestLog, Resp, TruthArticle
+from .common import http_date, lm_datetime
+from .model import RequestLog, Resp
 from .textgen import Generator
 
 SITE_ORDER = ["changzhou_zx", "changzhou_gov", "changshu", "wuhan_zx", "jiangyin_zx", "hk_gia", "mirror"]
@@ -127,12 +126,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         if gz:
             self.send_header("Content-Encoding", "gzip")
-        if status == 304 or (method == "HEAD" and not resp.chunked):
+        chunked = resp.chunked and self.request_version != "HTTP/1.0"
+        if status == 304 or (method == "HEAD" and not chunked):
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             return
-        if resp.chunked:
+        if resp.chunked and self.request_version != "HTTP/1.0":   # HTTP/1.0 clients get Content-Length
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             if method == "HEAD":
@@ -207,7 +207,7 @@ class Replica:
         self._reprints_done.update(a.story_id for a in chosen)
         return chosen
 
-    def edit_reprint(self, paras: list, rng) -> list:
+    def edit_reprint(self, paras: list, rng, city: str = "changzhou") -> list:
         """One sentence changed or one paragraph added."""
         paras = list(paras)
         if rng.random() < 0.5:
@@ -217,7 +217,7 @@ class Replica:
             sents[j] = sents[j] + "，受到与会人员一致好评"
             paras[i] = "。".join(sents) + "。"
         else:
-            paras.append(self.gen.sentence(rng, "jiangyin", ["本报记者"], 2024) + "（转载）")
+            paras.append(self.gen.sentence(rng, city, [self.gen.name(rng)], 2024))
         return paras
 
     # ------------------------------------------------------------------ serving

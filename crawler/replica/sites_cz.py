@@ -254,6 +254,7 @@ class ChangzhouGov(ReplicaSite):
                     apath = f"/gk/{col}/{ym}/{code}.{ak}"
                     aname = f"{title}{'（附件' + str(j + 1) + '）' if j else ''}.{ak}"
                     a_title, a_paras, _ = gen.story(arng, "changzhou", d.year, paragraphs=(3, 6))
+                    a_paras = [title] + a_paras     # the document prints its title first
                     if ak == "xlsx":
                         rows = [["序号", "项目名称", "责任单位", "完成时限", "投资（万元）"]]
                         for r in range(arng.randint(4, 12)):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from .base import ReplicaSite
 from .common import DATA, dates_back, esc, paras_html, rng_for, safe
 from .model import Article, Resp
+from .textgen import _g, compile_template  # noqa: F401 - _g is used by the compiled templates
 
 # ============================================================================ 香港 GIA
 WEEKDAYS = "一二三四五六日"
@@ -52,10 +52,39 @@ HK_TEMPLATES = [
     "{dept}今日在{district}進行{topic}巡查，共巡查{n}個地點，發現{n2}宗違規情況並已即時跟進。",
     "有關{topic}的公眾諮詢將於{m}月{d}日展開，為期{n2}日，市民可透過郵寄、傳真或電郵提交意見。",
 ]
+class _HkCtx:
+    __slots__ = ("names", "year")
+
+    def __init__(self, names, year):
+        self.names, self.year = names, year
+
+
+def _hk_pick(name: str, seq) -> str:
+    return f"{name}[int(r() * {len(seq)})]"
+
+
 HK_DISTRICTS = ["中西區", "灣仔區", "東區", "南區", "油尖旺區", "深水埗區", "九龍城區", "黃大仙區", "觀塘區", "葵青區",
                 "荃灣區", "屯門區", "元朗區", "北區", "大埔區", "沙田區", "西貢區", "離島區", "北部都會區", "啟德"]
 HK_SURNAMES = "陳李張黃何林吳劉蔡楊梁鄭謝郭曾羅葉潘麥馮鍾周"
 HK_GIVEN = "志偉家明嘉欣詠詩俊傑淑儀國強美玲子健慧敏浩然穎芝"
+
+
+_HK_EXPR = {
+    "bureau": _hk_pick("BUREAUS", BUREAUS), "dept": _hk_pick("DEPTS", DEPTS), "topic": _hk_pick("HK_TOPICS", HK_TOPICS),
+    "verb": _hk_pick("HK_VERBS", HK_VERBS), "period": _hk_pick("_PERIODS", ["今年首季", "過去一年", "上半年", "本月", "近五年"]),
+    "n": "str(3 + int(r() * 978))", "n2": "str(2 + int(r() * 39))", "n3": "str(2 + int(r() * 89))",
+    "name": "c.names[int(r() * len(c.names))]", "event": _hk_pick("_EVENTS", [0] * 5),
+    "year": "str(c.year + int(r() * 2))",
+    "phone": '("2" if r() < 0.5 else "3") + str(100 + int(r() * 900)) + " " + str(1000 + int(r() * 9000))',
+    "m": "str(1 + int(r() * 12))", "d": "str(1 + int(r() * 28))", "district": _hk_pick("HK_DISTRICTS", HK_DISTRICTS),
+    "case": _hk_pick("CASES", CASES), "updown": '("上升" if r() < 0.5 else "下降")',
+    "pct": "_g(5 + int(r() * 596))", "money": "_g(5 + int(r() * 1996))", "q": "str(1 + int(r() * 4))",
+    "panel": _hk_pick("_PANELS", [0] * 5),
+}
+_PERIODS = ["今年首季", "過去一年", "上半年", "本月", "近五年"]
+_EVENTS = ["地區活動", "論壇", "記者會", "開幕典禮", "電台節目"]
+_PANELS = ["交通事務", "發展事務", "衞生事務", "房屋事務", "教育事務"]
+_HK_COMPILED = [compile_template(t, _HK_EXPR, globals()) for t in HK_TEMPLATES]
 
 
 class HkGia(ReplicaSite):
@@ -71,17 +100,16 @@ class HkGia(ReplicaSite):
 
     def _sentence(self, rng, names, year) -> str:
         gen = self.replica.gen
+        r = rng.random
+        c = _HkCtx(names, year)
+        n = len(_HK_COMPILED)
+        s = ""
         for _ in range(20):
-            s = rng.choice(HK_TEMPLATES).format(
-                bureau=rng.choice(BUREAUS), dept=rng.choice(DEPTS), topic=rng.choice(HK_TOPICS),
-                verb=rng.choice(HK_VERBS), period=rng.choice(["今年首季", "過去一年", "上半年", "本月", "近五年"]),
-                n=rng.randint(3, 980), n2=rng.randint(2, 40), n3=rng.randint(2, 90), name=rng.choice(names),
-                event=rng.choice(["地區活動", "論壇", "記者會", "開幕典禮", "電台節目"]), year=year + rng.randint(0, 1),
-                phone=f"{rng.choice(['2', '3'])}{rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-                m=rng.randint(1, 12), d=rng.randint(1, 28), district=rng.choice(HK_DISTRICTS), case=rng.choice(CASES),
-                updown=rng.choice(["上升", "下降"]), pct=f"{rng.randint(5, 600) / 10:g}", money=f"{rng.randint(5, 2000) / 10:g}",
-                q=rng.randint(1, 4), panel=rng.choice(["交通事務", "發展事務", "衞生事務", "房屋事務", "教育事務"]),
-            )
+            i = int(r() * n)
+            if i == getattr(self, "_last", -1):     # no template twice in a row
+                i = (i + 1 + int(r() * (n - 1))) % n
+            self._last = i
+            s = _HK_COMPILED[i](r, c)
             if s not in gen.used:
                 gen.used.add(s)
                 return s

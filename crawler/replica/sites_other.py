@@ -50,7 +50,7 @@ class Changshu(ReplicaSite):
                 date = d.isoformat()
                 if kind == "reprint":
                     title, paras, source = src.title, list(src.paragraphs), "常州日报"
-                    paras = self.replica.edit_reprint(paras, arng)
+                    paras = self.replica.edit_reprint(paras, arng, self.city)
                     reprint_of = src.story_id
                 else:
                     title, paras, _ = gen.story(arng, "changshu", d.year)
@@ -389,7 +389,7 @@ class JiangyinZx(ReplicaSite):
                 col = arng.choice(["gzdt", "gzdt", "tagz"])
                 date = d.isoformat()
                 if kind == "reprint":
-                    title, paras = src.title, self.replica.edit_reprint(list(src.paragraphs), arng)
+                    title, paras = src.title, self.replica.edit_reprint(list(src.paragraphs), arng, self.city)
                     source = "常州市政协"
                     reprint_of = src.story_id
                 else:

@@ -84,7 +84,6 @@ HKSCS_WORDS = ["喺", "嘅", "啱", "噚", "嘢", "咗", "冇", "嚟", "佢", "�
 
 import string as _string
 
-_FIELDS = [tuple(f for _, f, _, _ in _string.Formatter().parse(t) if f) for t in TEMPLATES]
 
 
 class _Ctx:
@@ -92,48 +91,73 @@ class _Ctx:
 
     def __init__(self, r, names, year, city):
         self.r, self.names, self.year = r, names, year
-        self.cityname = city[0]
-        self.pool = city[1] + city[2]
+        self.cityname, self.pool = _CITY_CTX[city]
         self.t = None
 
 
-def _pick(r, seq):
-    return seq[int(r() * len(seq))]
+def _topics(r, c):
+    if c.t is None:
+        n = len(TOPICS)
+        a = int(r() * n)
+        b = (a + 1 + int(r() * (n - 1))) % n
+        x = a
+        while x == a or x == b:
+            x = int(r() * n)
+        c.t = (TOPICS[a], TOPICS[b], TOPICS[x])
+    return c.t
 
 
-def _ri(r, lo, hi):
-    return lo + int(r() * (hi - lo + 1))
+def _g(n: int) -> str:
+    return f"{n / 10:g}"
 
 
-def _topic(k):
-    def f(r, c):
-        if c.t is None:
-            n = len(TOPICS)
-            a = int(r() * n)
-            b = (a + 1 + int(r() * (n - 1))) % n
-            x = a
-            while x == a or x == b:
-                x = int(r() * n)
-            c.t = (TOPICS[a], TOPICS[b], TOPICS[x])
-        return c.t[k]
-    return f
+def _money(r) -> str:
+    n = 12 + int(r() * 9789)
+    return (f"{n / 10:g}" if r() < 0.5 else str(n)) + MONEYS[int(r() * len(MONEYS))]
 
 
-_MAKERS = {
-    "date": lambda r, c: f"{_ri(r, 1, 12)}月{_ri(r, 1, 28)}日", "org": lambda r, c: _pick(r, ORGS),
-    "org2": lambda r, c: _pick(r, ORGS), "topic": _topic(0), "topic2": _topic(1), "topic3": _topic(2),
-    "meeting": lambda r, c: _pick(r, MEETINGS), "n1": lambda r, c: _ri(r, 3, 60), "n2": lambda r, c: _ri(r, 2, 480),
-    "n3": lambda r, c: _ri(r, 12, 9800), "n4": lambda r, c: _ri(r, 5, 900), "role": lambda r, c: _pick(r, ROLES),
-    "role_tail": lambda r, c: "" if r() < 0.5 else _pick(r, ("委员", "常委")), "name": lambda r, c: _pick(r, c.names),
-    "verb": lambda r, c: _pick(r, VERBS), "verb2": lambda r, c: _pick(r, VERBS), "obj": lambda r, c: _pick(r, OBJECTS),
-    "obj2": lambda r, c: _pick(r, OBJECTS), "year": lambda r, c: c.year + _ri(r, 0, 2),
-    "money": lambda r, c: f"{_ri(r, 12, 9800) / (10 if r() < 0.5 else 1):g}{_pick(r, MONEYS)}",
-    "obj_short": lambda r, c: _pick(r, OBJ_SHORT), "unit": lambda r, c: _pick(r, UNITS),
-    "place": lambda r, c: _pick(r, c.pool), "place2": lambda r, c: _pick(r, c.pool), "adj": lambda r, c: _pick(r, ADJ),
-    "period": lambda r, c: _pick(r, PERIOD), "pct": lambda r, c: f"{_ri(r, 10, 400) / 10:g}",
-    "pct2": lambda r, c: f"{_ri(r, 600, 1000) / 10:g}", "pct3": lambda r, c: f"{_ri(r, 850, 999) / 10:g}",
-    "cityname": lambda r, c: c.cityname, "month": lambda r, c: _ri(r, 1, 12), "day": lambda r, c: _ri(r, 1, 28),
+def _pick_expr(seq_name: str, seq) -> str:
+    return f"{seq_name}[int(r() * {len(seq)})]"
+
+
+# each template field -> a Python expression (of r = rng.random and c = _Ctx) giving its text
+_EXPR = {
+    "date": 'str(1 + int(r() * 12)) + "月" + str(1 + int(r() * 28)) + "日"',
+    "org": _pick_expr("ORGS", ORGS), "org2": _pick_expr("ORGS", ORGS),
+    "topic": "_topics(r, c)[0]", "topic2": "_topics(r, c)[1]", "topic3": "_topics(r, c)[2]",
+    "meeting": _pick_expr("MEETINGS", MEETINGS), "role": _pick_expr("ROLES", ROLES),
+    "n1": "str(3 + int(r() * 58))", "n2": "str(2 + int(r() * 479))", "n3": "str(12 + int(r() * 9789))",
+    "n4": "str(5 + int(r() * 896))",
+    "role_tail": '("" if r() < 0.5 else ("委员", "常委")[int(r() * 2)])',
+    "name": "c.names[int(r() * len(c.names))]",
+    "verb": _pick_expr("VERBS", VERBS), "verb2": _pick_expr("VERBS", VERBS),
+    "obj": _pick_expr("OBJECTS", OBJECTS), "obj2": _pick_expr("OBJECTS", OBJECTS),
+    "year": "str(c.year + int(r() * 3))", "money": "_money(r)",
+    "obj_short": _pick_expr("OBJ_SHORT", OBJ_SHORT), "unit": _pick_expr("UNITS", UNITS),
+    "place": "c.pool[int(r() * len(c.pool))]", "place2": "c.pool[int(r() * len(c.pool))]",
+    "adj": _pick_expr("ADJ", ADJ), "period": _pick_expr("PERIOD", PERIOD),
+    "pct": "_g(10 + int(r() * 391))", "pct2": "_g(600 + int(r() * 401))", "pct3": "_g(850 + int(r() * 150))",
+    "cityname": "c.cityname", "month": "str(1 + int(r() * 12))", "day": "str(1 + int(r() * 28))",
 }
+
+
+def compile_template(template: str, exprs: dict | None = None, namespace: dict | None = None):
+    """Turn a str.format template into ``f(r, c) -> str`` drawing only the fields it uses."""
+    exprs = exprs or _EXPR
+    parts = []
+    for lit, field, _, _ in _string.Formatter().parse(template):
+        if lit:
+            parts.append(repr(lit))
+        if field:
+            parts.append(exprs[field])
+    return eval("lambda r, c: " + " + ".join(parts), namespace or globals())  # noqa: S307 - our own templates
+
+
+_compile = compile_template
+
+
+_COMPILED = [_compile(t) for t in TEMPLATES]
+_CITY_CTX = {k: (v[0], tuple(v[1] + v[2])) for k, v in CITIES.items()}
 
 
 class Generator:
@@ -143,6 +167,7 @@ class Generator:
         self.seed = seed
         self.used: set[str] = set()
         self.titles: set[str] = set()
+        self._last = -1
 
     def unique_title(self, title: str, rng: random.Random) -> str:
         t = title
@@ -169,12 +194,16 @@ class Generator:
 
     def sentence(self, rng: random.Random, city: str, names: list[str], year: int) -> str:
         r = rng.random
-        ctx = _Ctx(r, names, year, CITIES[city])
+        ctx = _Ctx(r, names, year, city)
         s = ""
+        n = len(_COMPILED)
         for _ in range(20):
             ctx.t = None
-            i = int(r() * len(TEMPLATES))
-            s = TEMPLATES[i].format(**{k: _MAKERS[k](r, ctx) for k in _FIELDS[i]})
+            i = int(r() * n)
+            if i == self._last:       # no template twice in a row
+                i = (i + 1 + int(r() * (n - 1))) % n
+            self._last = i
+            s = _COMPILED[i](r, ctx)
             if s not in self.used:
                 self.used.add(s)
                 return s

@@ -201,7 +201,10 @@ def prep_pinyin() -> None:
     print("pinyin_annot.tsv", len(rows), file=sys.stderr)
 
 
-if __name__ == "__main__":
+def main(out: Path | None = None) -> None:
+    global OUT
+    if out is not None:
+        OUT = Path(out)
     OUT.mkdir(exist_ok=True)
     prep_pinyin()
     prep000()
@@ -209,3 +212,7 @@ if __name__ == "__main__":
     prep003()
     prep004()
     prep001()
+
+
+if __name__ == "__main__":
+    main()
