@@ -17,7 +17,6 @@ import os
 import re
 import sys
 import tempfile
-from pathlib import Path
 
 from .reader import iter_captures, iter_metadata
 from .replay import serve_forever, warc_files

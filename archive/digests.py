@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS urls (
     length INTEGER, record_id TEXT, status INTEGER);
 """
 
+EMPTY_DIGEST = "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"  # sha1 of b""
 _COLS = ("uri", "date", "file", "offset", "length", "record_id")
 
 
@@ -75,7 +76,7 @@ class DigestIndex:
         vals = (uri, pointer["date"], pointer["file"], pointer["offset"], pointer["length"], pointer["record_id"])
         with self._lock:
             self._db.execute("BEGIN")
-            if status == 200:
+            if status == 200 and digest != EMPTY_DIGEST:
                 self._db.execute(
                     "INSERT OR IGNORE INTO payloads (digest, uri, date, file, offset, length, record_id)"
                     " VALUES (?,?,?,?,?,?,?)", (digest, *vals))

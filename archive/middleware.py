@@ -65,14 +65,44 @@ def _head_bytes(first_line: bytes, headers) -> bytes:
     return first_line + b"\r\n" + b"".join(_b(k) + b": " + _b(v) + b"\r\n" for k, v in headers) + b"\r\n"
 
 
+class _Shared:
+    """One WarcWriter + DigestIndex per (WARC directory, prefix) and process, shared by every
+    crawler of a CrawlerProcess: one sequence of files whose record order is the order of
+    events across all spiders (``govcrawl rebuild`` replays metadata in archive order)."""
+
+    registry: dict[tuple[str, str], "_Shared"] = {}
+
+    def __init__(self, writer: WarcWriter, index: DigestIndex | None):
+        self.writer = writer
+        self.index = index
+        self.users = 0
+
+    @classmethod
+    def acquire(cls, key, make) -> "_Shared":
+        sh = cls.registry.get(key)
+        if sh is None:
+            sh = cls.registry[key] = make()
+        sh.users += 1
+        return sh
+
+    def release(self, key) -> None:
+        self.users -= 1
+        if self.users <= 0:
+            self.registry.pop(key, None)
+            self.writer.close()
+            if self.index is not None:
+                self.index.close()
+
+
 class WarcCaptureMiddleware:
-    def __init__(self, crawler, writer: WarcWriter, index: DigestIndex | None):
+    def __init__(self, crawler, writer: WarcWriter, index: DigestIndex | None, shared_key=None):
         self.crawler = crawler
         self.stats = crawler.stats
         self.writer = writer
         self.index = index
         self._warned_no_wire = False
         self._closed = False
+        self._shared_key = shared_key
 
     # -- construction ---------------------------------------------------------------
 
@@ -103,25 +133,33 @@ class WarcCaptureMiddleware:
             val = s.get(name)
             if val not in (None, ""):
                 info.append(("govcrawl-setting", f"{name}={val}"))
-        writer = WarcWriter(
-            warc_dir,
-            prefix=s.get("GOVCRAWL_WARC_PREFIX") or "govcrawl",
-            max_size=s.getint("GOVCRAWL_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
-            gzip_level=s.getint("GOVCRAWL_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
-            info=info,
-            fsync=s.getbool("GOVCRAWL_WARC_FSYNC", False),
-        )
-        index_path = s.get("GOVCRAWL_DIGEST_INDEX") or os.path.join(warc_dir, "digests.sqlite")
-        index = DigestIndex(index_path, warc_dir) if s.getbool("GOVCRAWL_WARC_REVISITS", True) else None
-        if index is not None:
+        prefix = s.get("GOVCRAWL_WARC_PREFIX") or "govcrawl"
+        key = (os.path.abspath(warc_dir), prefix)
+
+        def make():
+            writer = WarcWriter(
+                warc_dir,
+                prefix=prefix,
+                max_size=s.getint("GOVCRAWL_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
+                gzip_level=s.getint("GOVCRAWL_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
+                info=info,
+                fsync=s.getbool("GOVCRAWL_WARC_FSYNC", False),
+            )
+            index_path = s.get("GOVCRAWL_DIGEST_INDEX") or os.path.join(warc_dir, "digests.sqlite")
+            index = DigestIndex(index_path, warc_dir) if s.getbool("GOVCRAWL_WARC_REVISITS", True) else None
+            if index is not None:
+                for r in writer.recovered:
+                    index.prune_file(os.path.basename(r.final_path or r.open_path[:-5]),
+                                     r.valid_size if r.final_path else None)
             for r in writer.recovered:
-                index.prune_file(os.path.basename(r.final_path or r.open_path[:-5]),
-                                 r.valid_size if r.final_path else None)
-        for r in writer.recovered:
-            logger.warning("recovered WARC %s: %d -> %d bytes, %d records", r.open_path,
-                           r.original_size, r.valid_size, r.records)
-            crawler.stats.inc_value("warc/recovered_files")
-        mw = cls(crawler, writer, index)
+                logger.warning("recovered WARC %s: %d -> %d bytes, %d records", r.open_path,
+                               r.original_size, r.valid_size, r.records)
+                crawler.stats.inc_value("warc/recovered_files")
+            return _Shared(writer, index)
+
+        shared = _Shared.acquire(key, make)
+        writer, index = shared.writer, shared.index
+        mw = cls(crawler, writer, index, shared_key=key)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         try:
             from crawler.signals import page_metadata
@@ -158,9 +196,13 @@ class WarcCaptureMiddleware:
         if self._closed:
             return
         self._closed = True
-        self.writer.close()
-        if self.index is not None:
-            self.index.close()
+        sh = _Shared.registry.get(self._shared_key) if self._shared_key else None
+        if sh is not None and sh.writer is self.writer:
+            sh.release(self._shared_key)
+        else:
+            self.writer.close()
+            if self.index is not None:
+                self.index.close()
 
     def page_metadata(self, url, record_id=None, fields=(), **kw):
         """``crawler.signals.page_metadata`` -> one ``metadata`` record."""
@@ -170,9 +212,8 @@ class WarcCaptureMiddleware:
             headers = []
             if record_id:
                 headers += [("WARC-Refers-To", record_id), ("WARC-Concurrent-To", record_id)]
-            ptr = self.writer.write("metadata", url, encode_fields(fields), content_type=CT_WARC_FIELDS,
-                                    headers=headers)
-            self._count(ptr)
+            (ptr,) = self._write([dict(rec_type="metadata", uri=url, block=encode_fields(fields),
+                                       content_type=CT_WARC_FIELDS, headers=headers)])
             return ptr
         except Exception:
             logger.exception("WARC: could not write metadata for %s", url)
@@ -181,11 +222,18 @@ class WarcCaptureMiddleware:
 
     # -- records ----------------------------------------------------------------------
 
-    def _count(self, *ptrs):
-        # mirror the writer's counters: every record, warcinfo included
-        self.stats.set_value("warc/records", self.writer.records)
-        self.stats.set_value("warc/bytes", self.writer.bytes)
-        self.stats.set_value("warc/files", self.writer.files_opened)
+    def _write(self, records) -> list[dict]:
+        """Write through the (shared) writer; this crawler's stats get what its own writes
+        added (records, bytes, files — a warcinfo counts for the write that rotated)."""
+        w = self.writer
+        with w._lock:
+            before = (w.records, w.bytes, w.files_opened)
+            ptrs = w.write_group(records)
+            after = (w.records, w.bytes, w.files_opened)
+        for name, b, a in zip(("warc/records", "warc/bytes", "warc/files"), before, after):
+            if a - b:
+                self.stats.inc_value(name, a - b)
+        return ptrs
 
     def _heads(self, request, response, wire):
         body = response.body
@@ -269,7 +317,7 @@ class WarcCaptureMiddleware:
             rec = dict(
                 rec_type="response", uri=url, block=resp_head + body, record_id=resp_id, date=date,
                 content_type=CT_HTTP_RESPONSE, headers=common + [("WARC-Truncated", truncated)],
-                payload_offset=len(resp_head),
+                payload_offset=len(resp_head), payload_digest=digest,
             )
             rtype = "response"
         req = dict(
@@ -277,8 +325,7 @@ class WarcCaptureMiddleware:
             headers=common + [("WARC-Concurrent-To", resp_id)],
             payload_offset=req_block.find(b"\r\n\r\n") + 4,
         )
-        resp_ptr, req_ptr = self.writer.write_group([rec, req])
-        self._count(resp_ptr, req_ptr)
+        resp_ptr, req_ptr = self._write([rec, req])
         if rtype == "revisit":
             self.stats.inc_value("warc/revisits")
             self.stats.inc_value(f"warc/revisits/{'not-modified' if profile == REVISIT_NOT_MODIFIED else 'identical'}")

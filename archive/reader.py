@@ -18,7 +18,7 @@ import logging
 import os
 import zlib
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 

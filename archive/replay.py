@@ -160,15 +160,25 @@ class PywbServer:
 
 
 def serve_forever(warc_paths, port: int = 8080, root: str | None = None) -> int:
+    import signal
+
     srv = PywbServer(warc_paths, port=port, root=root)
-    url = srv.start()
-    print(f"pywb replaying {len(warc_files(warc_paths))} WARC file(s) at {url}", flush=True)
+
+    def _term(signum, frame):  # SIGTERM/SIGHUP: stop wayback too, never leave it orphaned
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _term)
     try:
+        url = srv.start()
+        print(f"pywb replaying {len(warc_files(warc_paths))} WARC file(s) at {url}", flush=True)
         return srv.proc.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         srv.stop()
+        if srv._tmp is not None:
+            srv._tmp.cleanup()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -245,23 +245,28 @@ def _spider_cls():
 
 
 def run_crawl(config: dict) -> dict:
+    """``config``: warc_dir, start, [extra], [conditional], [settings], [stats_out],
+    [parallel: more start URLs, each crawled by its own crawler in the same process]."""
+    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     items = []
     process = CrawlerProcess(settings=crawl_settings(config["warc_dir"], **config.get("settings", {})))
-    crawler = process.create_crawler(_spider_cls())
-
-    from scrapy import signals
 
     def _item(item, **kw):
         items.append(item)
 
-    crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
-    process.crawl(crawler, start=config["start"], conditional=config.get("conditional"),
-                  extra=config.get("extra"))
+    crawlers = []
+    for i, start in enumerate([config["start"], *config.get("parallel", [])]):
+        crawler = process.create_crawler(_spider_cls())
+        crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
+        process.crawl(crawler, start=start, conditional=config.get("conditional") if i == 0 else None,
+                      extra=config.get("extra") if i == 0 else None)
+        crawlers.append(crawler)
     process.start()
-    stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}
-    out = {"stats": stats, "items": items}
+    all_stats = [{k: v for k, v in c.stats.get_stats().items() if isinstance(v, (int, float, str))}
+                 for c in crawlers]
+    out = {"stats": all_stats[0], "crawler_stats": all_stats, "items": items}
     if config.get("stats_out"):
         with open(config["stats_out"], "w") as fh:
             json.dump(out, fh, default=str)
@@ -307,7 +312,7 @@ def chromium_page(url: str, want: str | None = None, timeout: float = 40.0) -> d
     replay iframe when framed) as ``{"framed", "url", "title", "text", "charset"}``.
 
     Talks CDP over ``--remote-debugging-pipe`` (fds 3/4, NUL-separated JSON), so no
-    websocket library is needed. Polls until ``want`` appears in the title/text."""
+    websocket library is needed. Polls until ``want`` appears in the title/text (whitespace ignored)."""
     import os
     import subprocess
     import tempfile
@@ -362,7 +367,8 @@ def chromium_page(url: str, want: str | None = None, timeout: float = 40.0) -> d
             while time.monotonic() < end:
                 r = call("Runtime.evaluate", {"expression": _JS_PAGE, "returnByValue": True}, session)
                 page = json.loads(r["result"].get("value") or "{}")
-                if page.get("ready") == "complete" and (not want or want in page.get("title", "") + page.get("text", "")):
+                seen = "".join((page.get("title", "") + page.get("text", "")).split())
+                if page.get("ready") == "complete" and (not want or "".join(want.split()) in seen):
                     break
                 time.sleep(0.3)
             return page

@@ -205,6 +205,19 @@ def valid_gzip_prefix(path: str | os.PathLike) -> tuple[int, int]:
     return valid, members
 
 
+def _fsync_dir(directory) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @dataclass
 class Recovered:
     open_path: str
@@ -245,7 +258,13 @@ def recover_open_files(directory: str | os.PathLike) -> list[Recovered]:
                 os.unlink(p)
                 final = None
             else:
-                os.rename(p, final)
+                try:
+                    os.link(p, final)  # never overwrite an existing WARC
+                except FileExistsError:
+                    logger.error("WARC %s: %s already exists; leaving the .open file", p, final)
+                    continue
+                os.unlink(p)
+            _fsync_dir(directory)
             results.append(Recovered(str(p), final, size, valid, members))
         finally:
             os.close(fd)
@@ -336,6 +355,7 @@ class WarcWriter:
             os.fsync(fh.fileno())
             final = self.directory / name
             os.rename(str(final) + OPEN_SUFFIX, final)
+            _fsync_dir(self.directory)
             fh.close()  # releases the flock
             self.closed_files.append(str(final))
 
@@ -382,9 +402,13 @@ class WarcWriter:
 
     def _rotate(self) -> None:
         self.close()
-        name = self._new_name()
-        path = self.directory / (name + OPEN_SUFFIX)
-        fh = open(path, "xb")
+        while True:
+            name = self._new_name()
+            try:  # exclusive create: another writer may have taken the name meanwhile
+                fh = open(self.directory / (name + OPEN_SUFFIX), "xb")
+                break
+            except FileExistsError:
+                continue
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fh, self._name = fh, name
         self._write_one("warcinfo", None, encode_fields(self._warcinfo_fields(name)),

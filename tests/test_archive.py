@@ -9,7 +9,6 @@ that needs a missing one is skipped with the install command.
 
 from __future__ import annotations
 
-import glob
 import gzip
 import json
 import os
@@ -474,3 +473,52 @@ def test_chromium_mp_replay_of_gbk_page(two_crawls, pywb, path):
     assert GBK_TEXT in page["text"], page["text"][:500]
     assert "mp_/" in page["url"]
     print(f"\n[chromium] {path}: framed={page['framed']} charset={page['charset']} title={page['title']}")
+
+
+def test_cli_replay_serves_and_stops_cleanly(two_crawls, pywb):
+    """`govcrawl replay` (archive.cli): serves on 127.0.0.1, and SIGTERM also stops wayback."""
+    from archive.replay import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([PY, "-m", "archive.cli", "replay", str(two_crawls["dir"]), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/govcrawl/" in line, line
+        url = two_crawls["site"].base_url + "/gbk.html"
+        st, _, body = _get(f"http://127.0.0.1:{port}/govcrawl/2id_/{url}")
+        assert st == 200 and body == two_crawls["served1"]["/gbk.html"][2]
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    time.sleep(0.5)
+    r = subprocess.run(["pgrep", "-f", f"wayback -b 127.0.0.1 -p {port}"], capture_output=True)
+    assert r.returncode == 1, "wayback left running"
+
+
+def test_crawlers_of_one_process_share_one_writer(tmp_path):
+    """Several spiders in one CrawlerProcess (as `govcrawl crawl site1 site2`) write one
+    sequence of files (record order = event order across spiders); per-crawler stats add up."""
+    with FixtureSite() as a, FixtureSite() as b:
+        d = tmp_path / "warc"
+        r = crawl(tmp_path / "c", d, a.base_url + "/", parallel=[b.base_url + "/"])
+    files = warcs(d)
+    assert len(files) == 1 and not list(d.glob("*.open"))
+    warcio_check(files)
+    recs = list(iter_records(files, read_body=False))
+    assert sum(1 for x in recs if x["type"] == "warcinfo") == 1
+    hosts = {x["uri"].split("/")[2] for x in recs if x["type"] == "response"}
+    assert hosts == {a.base_url[7:], b.base_url[7:]}
+    st = r["crawler_stats"]
+    assert sum(s.get("warc/records", 0) for s in st) == len(recs)
+    assert sum(s.get("warc/bytes", 0) for s in st) == files[0].stat().st_size
+    # the second site's pages are byte-identical to the first's: revisits across spiders
+    assert sum(s.get("warc/revisits", 0) for s in st) >= 10
+
+
+def test_warc_disabled_writes_nothing(site, tmp_path):
+    d = tmp_path / "warc"
+    r = crawl(tmp_path / "c", d, site.base_url + "/", settings={"GOVCRAWL_WARC_ENABLED": False})
+    assert r["items"] and all(i["warc"] is None for i in r["items"])
+    assert not d.exists() or not any(d.iterdir())
+    assert "warc/records" not in r["stats"]
