@@ -24,8 +24,6 @@ limit 100"""
 def build_metadata(database: str = "corpus") -> dict:
     tables: dict[str, dict] = {}
     for name, (desc, cols) in DESCRIPTIONS.items():
-        if name == "documents_search":
-            continue
         t: dict = {"description": desc}
         if cols:
             t["columns"] = dict(cols)

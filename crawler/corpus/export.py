@@ -71,6 +71,32 @@ def _txt_name(rec: dict) -> str:
     return f"{int(rec['id']):06d}_{h}.txt"
 
 
+def trim_boilerplate(conn, text: str) -> str:
+    """Drop leading and trailing lines known as boilerplate (boilerplate_lines: lines shared
+    by otherwise different articles, i.e. a template the extractor left in).  Lines inside
+    the body are kept, whatever they are."""
+    from .store import _line_hash
+    from .text import dedup_normalize
+
+    lines = text.split("\n")
+    keys = [_line_hash(dedup_normalize(l)) if l.strip() else None for l in lines]
+    hs = sorted({k for k in keys if k})
+    bp: set = set()
+    for i in range(0, len(hs), 500):
+        chunk = hs[i : i + 500]
+        bp.update(r[0] for r in conn.execute(
+            f"SELECT DISTINCT line_hash FROM boilerplate_lines WHERE is_boilerplate = 1 "
+            f"AND line_hash IN ({','.join('?' * len(chunk))})", chunk))
+    if not bp:
+        return text
+    lo, hi = 0, len(lines)
+    while lo < hi and (keys[lo] is None or keys[lo] in bp):
+        lo += 1
+    while hi > lo and (keys[hi - 1] is None or keys[hi - 1] in bp):
+        hi -= 1
+    return "\n".join(lines[lo:hi]) if lo < hi else text
+
+
 def export(conn, fmt: str, out_path: str, canonical_only: bool = True) -> int:
     """Write the export; returns the number of documents written."""
     if fmt not in FORMATS:
@@ -80,7 +106,8 @@ def export(conn, fmt: str, out_path: str, canonical_only: bool = True) -> int:
         os.makedirs(out_path, exist_ok=True)
         for row in _rows(conn, canonical_only).fetchall():
             rec = dict(row)
-            text = re.sub(r"\n{3,}", "\n\n", (rec.get("text") or "").strip())
+            text = trim_boilerplate(conn, (rec.get("text") or "").strip())
+            text = re.sub(r"\n{3,}", "\n\n", text.strip())
             with open(os.path.join(out_path, _txt_name(rec)), "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(txt_header(rec))
                 fh.write(text + "\n")

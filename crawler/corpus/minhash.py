@@ -51,13 +51,19 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def shingle_hashes(norm: str, k: int = K) -> np.ndarray:
-    """64-bit hashes of all character k-grams of ``norm`` (a text with no gaps).
+def shingle_hashes(norm, k: int = K) -> np.ndarray:
+    """64-bit hashes of all character k-grams of ``norm`` (a normalised text with no gaps,
+    as str or as a uint32 code point array).
 
     A text shorter than k yields one shingle (the whole text); an empty text none."""
-    if not norm:
-        return np.empty(0, dtype=np.uint64)
-    cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if isinstance(norm, np.ndarray):
+        if norm.size == 0:
+            return np.empty(0, dtype=np.uint64)
+        cps = norm.astype(np.uint64)
+    else:
+        if not norm:
+            return np.empty(0, dtype=np.uint64)
+        cps = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     n = cps.shape[0]
     if n < k:
         k = n
@@ -101,8 +107,16 @@ def signature_from_hashes(h: np.ndarray) -> np.ndarray:
     return (sig >> _S32).astype(np.uint32)
 
 
-def signature(norm: str) -> np.ndarray:
+def signature(norm) -> np.ndarray:
+    """Signature of an already normalised text (str or code point array)."""
     return signature_from_hashes(shingle_hashes(norm))
+
+
+def text_signature(text: str) -> np.ndarray:
+    """Signature of a raw text: dedup normalisation + 5-gram MinHash, all vectorised."""
+    from .text import normalized_codepoints
+
+    return signature_from_hashes(shingle_hashes(normalized_codepoints(text)))
 
 
 def lsh_keys(sig: np.ndarray) -> list[int]:

@@ -150,7 +150,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "Duplicate clusters (exact and near duplicates). Singletons are clusters of size 1.",
         {
             "id": "Cluster id.",
-            "canonical_id": "Canonical document: official site first, then earliest published, then longest text, then lowest id.",
+            "canonical_id": "Canonical document: official site first, then earliest published, then longest text, then URL.",
             "size": "Number of documents in the cluster.",
             "n_sites": "Number of distinct sites.",
             "n_mirror": "Number of mirror copies (is_mirror or unofficial site).",
@@ -178,7 +178,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "text": "Text of that version.",
             "text_hash": "text_hash of that version.",
             "fetched_at": "Fetch time of that version.",
-            "crawl_id": "Crawl that fetched it.",
+            "crawl_id": "Latest crawl that fetched that version.",
             "warc_record_id": "WARC-Record-ID of that version's capture.",
         },
     ),

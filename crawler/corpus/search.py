@@ -22,7 +22,7 @@ import re
 import shlex
 import unicodedata
 
-from .text import segment_words, to_simplified
+from .text import search_fold, segment_words, to_simplified
 
 SNIPPET_CHARS = 40
 
@@ -48,13 +48,20 @@ def _phrase(term: str) -> str:
 
 
 def _words_expr(term: str) -> str:
-    """FTS5 expression on documents_fts_words for a term: the simplified term as one token
-    (grams / jieba), or for longer terms the phrase of its jieba tokens."""
-    s = to_simplified(term).lower()
+    """FTS5 expression on documents_fts_words for a term: a 1-2 character term is one token
+    (grams / jieba); a longer one needs all its character bigrams in ``grams`` (a superset
+    of the documents containing it, checked afterwards) or, without Chinese bigrams, the
+    phrase of its tokens."""
+    s = search_fold(term)
     if len(s) <= 2:
         return _phrase(s)
-    toks = segment_words(s).split()
-    return "(" + " OR ".join([_phrase(s)] + ([_phrase(" ".join(toks))] if toks else [])) + ")"
+    bigrams = []
+    for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", s):
+        bigrams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    if not bigrams:
+        toks = segment_words(s, folded=True)
+        return _phrase(toks or s)
+    return "(" + " AND ".join(f"grams : {_phrase(b)}" for b in dict.fromkeys(bigrams)) + ")"
 
 
 def search(conn, query: str, site=None, since=None, limit: int = 20, collapse: bool = True):
@@ -97,18 +104,19 @@ def search(conn, query: str, site=None, since=None, limit: int = 20, collapse: b
         + " ORDER BY rank, d.is_canonical DESC, d.id"
     )
     rows = conn.execute(sql, params + wparams).fetchall()
-    if not rows and long_terms:
-        # traditional-script documents: the trigram index holds the original characters;
-        # retry long terms against the simplified words index (all tokens present)
-        return _fallback(conn, terms, site, since, limit, collapse)
+    if long_terms:
+        # traditional-script documents: the trigram index holds their original characters;
+        # look the simplified terms up in the (simplified) words index too
+        seen = {r["id"] for r in rows}
+        extra = [r for r in _fallback(conn, terms, site, since) if r["id"] not in seen]
+        if extra:
+            rows = sorted(list(rows) + extra, key=lambda r: (r["rank"], -(r["is_canonical"] or 0), r["id"]))
     return _hits(rows, terms, limit, collapse, Hit)
 
 
-def _fallback(conn, terms, site, since, limit, collapse):
-    from .store import Hit
-
+def _fallback(conn, terms, site, since):
     expr = " AND ".join(_words_expr(t) for t in terms)
-    where, wparams = [], []
+    where, wparams = ["d.script IN ('traditional', 'mixed')"], []
     if site:
         where.append("d.site = ?")
         wparams.append(site)
@@ -119,16 +127,11 @@ def _fallback(conn, terms, site, since, limit, collapse):
         "SELECT d.id, d.url, d.title, d.published, d.site, d.text, d.cluster_id, d.is_canonical, "
         "bm25(documents_fts_words) AS rank FROM documents_fts_words JOIN documents d ON d.id = documents_fts_words.rowid "
         "WHERE documents_fts_words MATCH ?" + ("".join(" AND " + w for w in where))
-        + " ORDER BY rank, d.is_canonical DESC, d.id"
     )
     rows = conn.execute(sql, [expr] + wparams).fetchall()
-    # keep only rows that really contain every term (simplified comparison)
-    out = []
-    for r in rows:
-        hay = to_simplified(unicodedata.normalize("NFKC", (r["title"] or "") + "\n" + (r["text"] or "")))
-        if all(to_simplified(t) in hay for t in terms):
-            out.append(r)
-    return _hits(out, terms, limit, collapse, Hit)
+    # keep only rows that really contain every term (folded comparison)
+    folded = [search_fold(t) for t in terms]
+    return [r for r in rows if all(t in search_fold((r["title"] or "") + "\n" + (r["text"] or "")) for t in folded)]
 
 
 def _hits(rows, terms, limit, collapse, Hit):

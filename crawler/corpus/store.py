@@ -19,6 +19,7 @@ from . import schema
 from .text import (
     dedup_normalize,
     detect_script,
+    search_fold,
     search_grams,
     segment_words,
     text_hash,
@@ -98,6 +99,7 @@ def prepare(doc: dict) -> dict:
         )
         dh = text_hash(dedup_normalize(title) + "\x1f" + norm + "\x1f" + dedup_normalize(names))
     lines = dict(line_seq)
+    folded = search_fold(text)
     return {
         "norm": norm,
         "text_hash": th,
@@ -107,8 +109,8 @@ def prepare(doc: dict) -> dict:
         "line_list": list(lines.items()),
         "line_seq": line_seq,
         "title_words": segment_words(title),
-        "text_words": segment_words(text),
-        "grams": search_grams(title + "\n" + text),
+        "text_words": segment_words(folded, folded=True),
+        "grams": search_grams(search_fold(title) + "\n" + folded, folded=True),
     }
 
 
@@ -271,10 +273,17 @@ class Corpus:
                 (name, title, 1 if official else 0, kind, real_base_url, base_url),
             )
             # officialness of existing documents follows the site
-            c.execute(
-                "UPDATE documents SET official = (? AND NOT is_mirror) WHERE site=?",
-                (1 if official else 0, name),
+            cur = c.execute(
+                "UPDATE documents SET official = (? AND NOT is_mirror) WHERE site=? "
+                "AND official IS NOT (? AND NOT is_mirror)",
+                (1 if official else 0, name, 1 if official else 0),
             )
+            if cur.rowcount:  # officialness changed: canonical choices may change
+                for (cid,) in c.execute(
+                    "SELECT DISTINCT cluster_id FROM documents WHERE site=? AND cluster_id IS NOT NULL "
+                    "ORDER BY cluster_id", (name,)
+                ).fetchall():
+                    self._recluster(c, cid)
         self._site_official[name] = bool(official)
 
     def _is_official_site(self, site: str | None) -> bool:
@@ -318,7 +327,7 @@ class Corpus:
         with self._tx(replay=(self.add_document, (crawl_id, doc), {})) as c:
             old = c.execute(
                 "SELECT id, text_hash, version, cluster_id, canonical_id, title, text, fetched_at, "
-                "last_seen, first_crawl_id, warc_record_id, site FROM documents WHERE url=?",
+                "last_seen, last_crawl_id, warc_record_id, site FROM documents WHERE url=?",
                 (url,),
             ).fetchone()
             if old is not None and old["text_hash"] == p["text_hash"]:
@@ -346,7 +355,7 @@ class Corpus:
                     "INSERT OR REPLACE INTO document_versions(document_id, version, title, text, "
                     "text_hash, fetched_at, crawl_id, warc_record_id) VALUES (?,?,?,?,?,?,?,?)",
                     (doc_id, old["version"], old["title"], old["text"], old["text_hash"],
-                     old["fetched_at"], old["first_crawl_id"], old["warc_record_id"]),
+                     old["fetched_at"], old["last_crawl_id"], old["warc_record_id"]),
                 )
                 # FTS (external content): remove the old text before overwriting it
                 c.execute(
@@ -703,13 +712,15 @@ class Corpus:
             self._recluster(c, new_cid)
 
     @staticmethod
-    def canonical_key(official: int, published: str | None, text_length: int | None, doc_id: int):
-        """Sort key of the canonical choice: official > earliest published > longest > lowest id."""
-        return (0 if official else 1, 0 if published else 1, published or "", -(text_length or 0), doc_id)
+    def canonical_key(official: int, published: str | None, text_length: int | None, url: str, doc_id: int):
+        """Sort key of the canonical choice: official > earliest published > longest text,
+        then the URL (not the id, so that the choice does not depend on insertion order:
+        a crawl and a rebuild of it insert in different orders)."""
+        return (0 if official else 1, 0 if published else 1, published or "", -(text_length or 0), url or "", doc_id)
 
     def _recluster(self, c, cluster_id: int) -> int:
         members = c.execute(
-            "SELECT id, official, published, text_length, text_hash, site, is_mirror, title, canonical_id, "
+            "SELECT id, url, official, published, text_length, text_hash, site, is_mirror, title, canonical_id, "
             "dup_kind FROM documents WHERE cluster_id=?",
             (cluster_id,),
         ).fetchall()
@@ -719,7 +730,10 @@ class Corpus:
                 (cluster_id,),
             )
             return 0
-        best = min(members, key=lambda m: self.canonical_key(m["official"], m["published"], m["text_length"], m["id"]))
+        best = min(
+            members,
+            key=lambda m: self.canonical_key(m["official"], m["published"], m["text_length"], m["url"], m["id"]),
+        )
         can_id = int(best["id"])
         for m in members:
             if m["id"] == can_id:
