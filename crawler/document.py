@@ -101,7 +101,19 @@ def build_document(site: str, main: dict[str, Any], parts: Iterable[dict[str, An
     }
 
 
+def prepared_document(site: str, main: dict[str, Any], parts: Iterable[dict[str, Any]] = (),
+                      attachments: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """:func:`build_document` plus the corpus's database-independent derived fields
+    (hashes, script, search tokens) under ``_corpus``, so that a worker process does that
+    work too. Used by the crawl and by rebuild alike."""
+    from crawler.corpus import prepare
+
+    doc = build_document(site, main, parts, attachments)
+    doc["_corpus"] = prepare(doc)
+    return doc
+
+
 def document_from_item(item: dict[str, Any]) -> dict[str, Any]:
     """The crawl's entry point (runs in an extraction worker process)."""
-    return build_document(item["site"], item["main"], item.get("parts") or (),
-                          item.get("attachments") or ())
+    return prepared_document(item["site"], item["main"], item.get("parts") or (),
+                             item.get("attachments") or ())

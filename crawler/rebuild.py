@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from archive.reader import iter_captures, iter_metadata
-from crawler.document import build_document
+from crawler.document import prepared_document
 from pipelines.store import capture_row
 
 
@@ -42,7 +42,7 @@ def manifests(paths: Iterable[Path]) -> list[dict[str, Any]]:
 
 def _build(job: tuple[dict, dict, list, list]) -> dict[str, Any]:
     manifest, main, parts, atts = job
-    return build_document(manifest["site"], main, parts, atts)
+    return prepared_document(manifest["site"], main, parts, atts)
 
 
 def rebuild(warc: str | os.PathLike, out: str | os.PathLike, workers: int | None = None) -> dict[str, Any]:

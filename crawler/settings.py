@@ -1,6 +1,8 @@
 """Scrapy settings of govcrawl. Every govcrawl behaviour is a ``GOVCRAWL_*`` setting that
 ``-s NAME=VALUE`` (or ``govcrawl crawl -s``) overrides; see docs/architecture.md."""
 
+import os
+
 from crawler import __version__
 
 BOT_NAME = "govcrawl"
@@ -55,7 +57,7 @@ GOVCRAWL_WARC_DIR = None            # default: <GOVCRAWL_DATA_DIR>/warc
 GOVCRAWL_CORPUS = None              # default: <GOVCRAWL_DATA_DIR>/corpus.db
 GOVCRAWL_WARC_PREFIX = "govcrawl"
 GOVCRAWL_WARC_MAX_SIZE = 1_000_000_000
-GOVCRAWL_OPERATOR = ""
+GOVCRAWL_OPERATOR = os.environ.get("GOVCRAWL_OPERATOR", "")   # warcinfo "operator"
 GOVCRAWL_EXTRACT_WORKERS = None     # default: number of cores; 0 runs extraction inline
 GOVCRAWL_BASE_URLS = {}             # site name -> base URL serving the same paths (replica)
 GOVCRAWL_BASE_URL = None
