@@ -168,3 +168,19 @@ def test_demo_command(tmp_path):
     assert list((tmp_path / "data" / "warc").glob("*.warc.gz"))
     n = rows(tmp_path / "data" / "corpus.db", "select count(*) as n from documents")[0]["n"]
     assert n >= 12 * 6
+
+
+def test_mirror_copies_are_marked_and_point_at_the_official_original(crawl_run):
+    truth = {a.url: a for a in crawl_run.replica.all_truth()}
+    mirrors = rows(crawl_run.corpus, """
+        select d.url, d.is_mirror, d.text, c.url as canonical_url, c.site as canonical_site
+        from documents d left join documents c on c.id = d.canonical_id
+        where d.site = 'mirror'""")
+    assert mirrors
+    official_by_story = {(a.story_id): a for a in truth.values() if a.kind == "official"}
+    for m in mirrors:
+        art = truth[m["url"]]
+        assert m["is_mirror"], m["url"]
+        assert m["canonical_site"] in ("changzhou_zx", "changzhou_gov"), m
+        assert truth[m["canonical_url"]].story_id == art.story_id
+        assert norm(m["text"]) == norm(official_by_story[art.story_id].body), m["url"]
