@@ -109,6 +109,9 @@ def print_products(settings, results, out=sys.stdout) -> None:
     print(f"duplicates         {total('govcrawl/documents/exact_duplicate')} exact, "
           f"{total('govcrawl/documents/near_duplicate')} near", file=out)
     print(f"attachments        {total('govcrawl/attachments')}", file=out)
+    if total("govcrawl/articles_skipped_fresh"):
+        print(f"skipped (fresh)    {total('govcrawl/articles_skipped_fresh')} articles seen recently",
+              file=out)
     print(f"repairs            {total('govcrawl/repairs')}", file=out)
     errors = sum(int(r.stats.get('retry/max_reached', 0)) for r in results)
     print(f"fetch errors       {errors} (404s: {total('downloader/response_status_count/404')})", file=out)
@@ -152,6 +155,8 @@ def cmd_crawl(args) -> int:
         kwargs["base_url"] = args.base_url
     if args.max_articles:
         kwargs["max_articles"] = args.max_articles
+    if args.refresh_days is not None:
+        settings.set("GOVCRAWL_REFRESH_DAYS", args.refresh_days, priority="cmdline")
     results = run_crawls(names, settings, kwargs)
     print_products(settings, results)
     return max((r.exit_status for r in results), default=FAILED)
@@ -216,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="serve the site's paths from this URL (one site)")
     p.add_argument("--base-urls", help="JSON (or a JSON file) mapping site -> base URL")
     p.add_argument("--max-articles", type=int, help="stop after this many articles per site")
+    p.add_argument("--refresh-days", type=float, metavar="DAYS",
+                   help="incremental: do not refetch articles the corpus saw within DAYS")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
     p.set_defaults(func=cmd_crawl)
 

@@ -61,5 +61,6 @@ GOVCRAWL_OPERATOR = os.environ.get("GOVCRAWL_OPERATOR", "")   # warcinfo "operat
 GOVCRAWL_EXTRACT_WORKERS = None     # default: number of cores; 0 runs extraction inline
 GOVCRAWL_BASE_URLS = {}             # site name -> base URL serving the same paths (replica)
 GOVCRAWL_BASE_URL = None
+GOVCRAWL_REFRESH_DAYS = None       # incremental: skip articles the corpus saw this recently
 GOVCRAWL_MAX_ERROR_RATE = 0.05      # failed fetches / fetches above which the crawl failed
 GOVCRAWL_PROGRESS = None            # None: a live line on a terminal, log lines otherwise

@@ -17,8 +17,9 @@ import asyncio
 import json
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
@@ -144,6 +145,8 @@ class MunicipalSpider(scrapy.Spider):
             deny=[re.compile(p) for p in self.site.deny_patterns],
         )
         self._articles_seen = 0
+        self.fresh: set[str] = set()         # filled by _load_fresh for incremental crawls
+        self._skipped: set[str] = set()
         self._retarget(base_url)
 
     # ----------------------------------------------------------------- targeting
@@ -155,7 +158,35 @@ class MunicipalSpider(scrapy.Spider):
             if base:
                 kwargs["base_url"] = base
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._load_fresh(crawler.settings)
         return spider
+
+    # ----------------------------------------------------------------- incremental crawls
+    def _load_fresh(self, settings) -> None:
+        """With ``GOVCRAWL_REFRESH_DAYS`` set, articles the corpus saw less than that many days
+        ago are not fetched again (list pages always are, so new articles are found). Unset,
+        every article is fetched and unchanged ones become WARC revisits."""
+        self.fresh: set[str] = set()
+        self._skipped: set[str] = set()
+        days = settings.get("GOVCRAWL_REFRESH_DAYS")
+        if days in (None, ""):
+            return
+        from pipelines.store import corpus_path
+
+        path = corpus_path(settings)
+        if not path.exists():
+            return
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=float(days))).strftime("%Y-%m-%dT%H:%M:%SZ")
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            self.fresh = {url for (url,) in con.execute(
+                "select url from documents where site = ? and last_seen >= ?", (self.site.name, cutoff))}
+        except sqlite3.Error as exc:
+            logger.warning("incremental crawl: cannot read %s (%s); fetching everything", path, exc)
+        finally:
+            con.close()
+        logger.info("incremental crawl: %d articles of %s seen in the last %s days are skipped",
+                    len(self.fresh), self.site.name, days)
 
     def _retarget(self, base_url: str | None) -> None:
         """Serve the same paths from ``base_url`` (e.g. the replica) instead of the real host."""
@@ -285,6 +316,11 @@ class MunicipalSpider(scrapy.Spider):
                 continue
             outlinks.append(url)
             if role == "article":
+                if url in self.fresh:
+                    if url not in self._skipped:
+                        self._skipped.add(url)
+                        self.crawler.stats.inc_value("govcrawl/articles_skipped_fresh")
+                    continue
                 if self.max_articles is not None and self._articles_seen >= self.max_articles:
                     continue
                 self._articles_seen += 1

@@ -56,3 +56,18 @@ def test_second_crawl_of_an_unchanged_site_changes_nothing_in_the_corpus(replica
     second_bytes = sum(p.stat().st_size for p in second.warcs()) - first_bytes
     print(f"second crawl WARC bytes: {second_bytes} = {second_bytes / first_bytes:.1%} of the first")
     assert second_bytes < first_bytes * 0.5
+
+
+def test_incremental_crawl_fetches_lists_but_not_recently_seen_articles(replica, tmp_path):
+    sites = ["jiangyin_zx"]
+    first = crawl_replica(replica, tmp_path, sites)
+    assert first.proc.returncode == 0, first.proc.stderr[-3000:]
+    n_docs = len(documents(first.corpus))
+    before = replica.requests_log.count(site="jiangyin_zx")
+    again = crawl_replica(replica, tmp_path, sites, extra=("--refresh-days", "30"))
+    assert again.proc.returncode == 0, again.proc.stderr[-3000:]
+    fetched = replica.requests_log.count(site="jiangyin_zx") - before
+    assert f"skipped (fresh)    {n_docs} articles" in again.proc.stdout, again.proc.stdout
+    # robots.txt, the home page and the list pages only: no article page again.
+    assert 0 < fetched < n_docs / 4, fetched
+    assert len(documents(again.corpus)) == n_docs
