@@ -33,7 +33,7 @@ SHARED_DIR = os.path.normpath(os.path.join(ROOT, "..", "shared", "realpages"))
 
 
 # ----------------------------------------------------------------------------- scoring
-from crawler.extract.score import char_f1, lcs_len  # noqa: E402,F401
+from crawler.extract.score import char_f1  # noqa: E402
 
 
 def same_title(a: str | None, b: str | None) -> bool:
@@ -185,6 +185,12 @@ def evaluate(pages, label):
         s = summary[name]
         print(f"{name:12s} mean F1 {s['mean_f1']:.4f}  min F1 {s['min_f1']:.3f}  title exact "
               f"{s['title']:.1%}  date exact {s['date']:.1%}  ({s['secs']:.2f}s)")
+    g = summary.get("govcrawl")
+    if g:
+        beats = all(g["mean_f1"] > v["mean_f1"] for k, v in summary.items() if k != "govcrawl")
+        target = g["mean_f1"] >= 0.98 and g["min_f1"] >= 0.90 and g["title"] >= 0.95 and g["date"] >= 0.95
+        print(f"targets (mean F1 >= 0.98, every page >= 0.90, title/date >= 95%): {'met' if target else 'NOT met'}; "
+              f"better than both baselines: {'yes' if beats else 'NO'}")
     return summary
 
 

@@ -91,6 +91,7 @@ def test_sniffing_beats_the_extension_and_content_type():
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "http://x/a.doc", None),
     (b"Rar!\x1a\x07\x00", "http://x/a.rar", None),
     (b"<html>404</html>", "http://x/a.ofd", "text/html"),
+    (b"PK\x03\x04broken", "http://x/a.ofd", None),
 ])
 def test_unsupported_or_corrupt_is_an_error_not_an_exception(body, url, ct):
     r = extract_attachment(body, url, ct)
@@ -105,3 +106,34 @@ def test_zip_that_is_not_office():
         z.writestr("readme.txt", "hello")
     r = extract_attachment(buf.getvalue(), "http://x/a.zip")
     assert r.error and "unsupported" in r.error
+
+
+def _ofd(pages: list[list[tuple[float, float, str]]]) -> bytes:
+    """A minimal OFD package: OFD.xml -> Doc_0/Document.xml -> Pages/Page_N/Content.xml."""
+    ns = "http://www.ofdspec.org/2016"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("OFD.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{ns}" Version="1.0" '
+                              f'DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo>'
+                              f'<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        plist = "".join(f'<ofd:Page ID="{i + 10}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+        z.writestr("Doc_0/Document.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{ns}">'
+                                         f'<ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID></ofd:CommonData>'
+                                         f'<ofd:Pages>{plist}</ofd:Pages></ofd:Document>')
+        for i, runs in enumerate(pages):
+            objs = "".join(f'<ofd:TextObject ID="{i * 100 + k + 20}" Boundary="{x} {y} 150 6" Font="3" Size="4">'
+                           f'<ofd:TextCode X="0" Y="5">{t}</ofd:TextCode></ofd:TextObject>'
+                           for k, (x, y, t) in enumerate(runs))
+            z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml",
+                       f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{ns}"><ofd:Content>'
+                       f'<ofd:Layer ID="{i + 5}">{objs}</ofd:Layer></ofd:Content></ofd:Page>')
+    return buf.getvalue()
+
+
+def test_ofd():
+    # runs given out of reading order: the extractor orders them by position
+    body = _ofd([[(20, 40, "各辖市、区人民政府，"), (20, 20, "关于做好提案办理工作的通知"), (80, 40, "市各委办局：")],
+                 [(20, 20, "现将有关事项通知如下。")]])
+    r = extract_attachment(body, "http://x.gov.cn/a.ofd")
+    assert r.error is None and r.pages == 2 and r.mime == "application/ofd"
+    assert r.text.split("\n") == ["关于做好提案办理工作的通知", "各辖市、区人民政府，市各委办局：", "现将有关事项通知如下。"]

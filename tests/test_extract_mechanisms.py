@@ -192,11 +192,19 @@ def test_invisible_jammer_characters_removed():
     assert any("invisible" in x for x in r.repairs)
 
 
-def test_hidden_main_text_is_not_dropped():
-    """A template that hides the whole article until a script shows it keeps its text."""
-    body = '<div style="display:none" id="art">' + "".join(f"<p>{p}</p>" for p in PARAS * 3) + "</div>"
-    r = extract_html(page(body), URL)
-    assert PARAS[0] in r.text
+@pytest.mark.parametrize("extra", ["", "links", "script"])
+def test_hidden_main_text_is_not_dropped(extra):
+    """A template that hides the whole article until a script shows it (WeChat's
+    ``js_content``) keeps its text, even when it is a small part of a big page."""
+    body = '<div style="visibility: hidden;" id="js_content">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+    after = ""
+    if extra == "links":
+        after = '<div class="list">' + "".join(f'<a href="/n{i}.html">第{i}条新闻标题文字比较长一些用于测试</a>'
+                                              for i in range(60)) + "</div>"
+    elif extra == "script":
+        after = "<script>var data = '" + "数据" * 5000 + "';</script>"
+    r = extract_html(page(body, after=after), URL)
+    assert char_f1(r.text, GOLD) > 0.99
 
 
 def test_page_characters_kept_and_search_field_normalised():
@@ -380,3 +388,104 @@ def test_cli_register_and_charset(tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["title"] == "同心同德挺膺担当 阔步迈入万亿之城"
     assert cli.main([str(tmp_path / "missing.html")]) == 2
+
+
+# ----------------------------------------------------------------- old CMS markup
+SOUP = {
+    "text and <br> in a div": '<div id="fontzoom">　　{0}<br>　　{1}<br><br>　　{2}</div>',
+    "font/span soup in a table cell": ('<table><tr><td class="content"><font size="3"><span style="font-family:宋体">　　{0}'
+                                       '</span></font><br><font size="3"><span>　　{1}</span></font><br><font>　　{2}</font>'
+                                       '</td></tr></table>'),
+    "spans in divs": '<div class="TRS_Editor"><div><span>{0}</span></div><div><span>{1}</span></div><div>{2}</div></div>',
+    "loose text between blocks": '<div class="c"><p>{0}</p><span>{1}</span><p>{2}</p></div>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SOUP))
+def test_old_cms_markup_gives_one_line_per_paragraph(kind):
+    paras = [p.replace("“532”", "<b>“532”</b>") for p in PARAS]
+    body = SOUP[kind].format(*paras)
+    html = (f'<html><head><title>标题_常州市政协</title></head><body><div class="nav"><a href="/">首页</a> '
+            f'<a href="/a">政协概况</a> <a href="/b">工作动态</a></div><h1>标题</h1>{body}'
+            f'<div class="foot">版权所有：常州市政协 苏ICP备05005043号</div></body></html>')
+    r = extract_html(html, URL)
+    assert r.text.split("\n") == PARAS, r.text
+
+
+def test_press_release_closing_dateline():
+    html = ('<html><head><meta charset="big5"><title>政府擴展濕地保育</title></head><body><h1 id="PRHeadlineSpan">政府擴展濕地保育</h1>'
+            '<span id="pressrelease">　　有關人才引進計劃的公眾諮詢將於6月25日展開，為期21日，市民可透過郵寄、傳真或電郵提交意見。<br><br>'
+            '　　保安局局長今日出席電台節目時表示，政府會繼續擴展人才引進計劃，並於年內推出新措施。<br><br>完<br></span>'
+            '<div class="mB15 f15">2024年12月20日（星期五）<br>香港時間17時45分</div>'
+            '<div class="back"><a href="/gia/general/today.htm">返回</a></div></body></html>')
+    r = extract_html(html, "http://www.info.gov.hk/gia/general/202412/20/P2024122000109.htm")
+    assert r.published == "2024-12-20" and r.published_time == "2024-12-20 17:45"
+    assert r.text.split("\n")[-1].endswith("並於年內推出新措施。")
+    assert "星期五" not in r.text and "香港時間" not in r.text
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("<p>详见附件。</p>", "详见附件。"),
+    ("", ""),
+    ('<p><img src="scan.jpg"></p>', ""),
+    ("<p>现将《工作要点》印发给你们，请认真贯彻执行。</p>", "现将《工作要点》印发给你们，请认真贯彻执行。"),
+])
+def test_short_notice_body_is_not_replaced_by_furniture(body, expected):
+    """Real government notices often say only 详见附件; the body must then be that (or empty),
+    never a sidebar or the footer's browser advice, and the attachment must still be found."""
+    side = '<div class="side"><h3>热点新闻</h3><ul>' + "".join(
+        f'<li><a href="/n{i}.html">市政府召开第{i}次常务会议研究部署重点工作</a></li>' for i in range(8)) + "</ul></div>"
+    foot = ('<div class="footer"><p>主办：常州市人民政府办公室 承办：常州市大数据管理中心</p><p>网站标识码：3204000001 '
+            '苏ICP备05005043号-1</p><p>为确保最佳浏览效果，建议您使用以下浏览器版本：IE浏览器9.0版本及以上；谷歌浏览器63版本及以上，'
+            '分辨率1366*768。</p></div>')
+    html = (f'<html><head><title>关于印发工作要点的通知_常州市人民政府</title></head><body>'
+            f'<div class="nav"><a href="/">首页</a> <a href="/a">政务公开</a></div>{side}'
+            f'<div class="article"><h1>关于印发工作要点的通知</h1><div class="info">发布日期：2024-12-05 来源：市政府办</div>'
+            f'<div id="zoom">{body}</div><div class="fj"><a href="P020241205.pdf">关于印发工作要点的通知.pdf</a></div>'
+            f'<div class="tools">【打印本页】【关闭窗口】</div></div>{foot}</body></html>')
+    r = extract_html(html, "http://www.changzhou.gov.cn/gk/zfwj/202412/t20241205_1.shtml")
+    assert r.text == expected
+    assert r.title == "关于印发工作要点的通知" and r.published == "2024-12-05" and r.source == "市政府办"
+    assert [a["url"] for a in r.attachments] == ["http://www.changzhou.gov.cn/gk/zfwj/202412/P020241205.pdf"]
+
+
+def test_fuzz_truncated_and_garbled_pages_never_fail():
+    """Truncated, spliced and garbled pages (what a broken connection or a bad template gives)
+    are extracted without falling back to the safety net."""
+    import random
+    rnd = random.Random(20241122)
+    pages = [decode_bytes(open(os.path.join(REALPAGES, n), "rb").read())
+             for n in sorted(os.listdir(REALPAGES)) if n.endswith(".html")]
+    atoms = ["<div>", "</div>", "<p>", "</td>", "<table>", "</html>", "文字，", "<br>", "<a href=x_2.html>下一页</a>",
+             '<a href="http://[bad/x.pdf">附件</a>', "<script>", "<!--", "<![CDATA[", "&#0;", "\x00", "\ue000",
+             "<style>.a{display:none}</style>", "<span class=a>藏</span>", "<meter id=x1></meter>"]
+    for i in range(40):
+        h = rnd.choice(pages)
+        a = rnd.randrange(len(h))
+        b = rnd.randrange(a, len(h) + 1)
+        x = [h[:b], h[a:], h[:a] + h[b:], "".join(rnd.choice(atoms) for _ in range(300))][i % 4]
+        url = rnd.choice(["", "http://a.gov.cn/t20240101_1.shtml", "not a url", "http://[::1/x"])
+        r = extract_html(x, url)
+        assert isinstance(r, Extracted)
+        assert not any(rep.startswith("extraction fallback") for rep in r.repairs), r.repairs
+
+
+@pytest.mark.parametrize("bar", [
+    "字号 大 中 小 | 打印 | 关闭窗口", "【字体：大 中 小】【打印】【关闭】", "[ 打印本页 ] [ 关闭窗口 ]", "打印 | 关闭",
+    "字体：[大 中 小]", "〖大 中 小〗", "分享到：", "【我要纠错】【打印】【关闭】", "【打印此页】 【关闭窗口】",
+    "浏览次数：123 【收藏】【打印】【关闭】", "扫一扫在手机打开当前页", "（责任编辑：王五）", "上一篇：关于召开会议的通知",
+    "主办：常州市人民政府办公室 承办：常州市大数据管理中心", "苏ICP备05005043号-1 苏公网安备 32041102000502号",
+])
+def test_tool_bars_and_footers_in_the_text_block(bar):
+    """Furniture inside the article block itself (where trafilatura keeps it)."""
+    body = f"<p>{PARAS[0]}</p><p>{PARAS[1]}</p><p>{bar}</p><p>{PARAS[2]}</p>"
+    r = extract_html(page(body), URL)
+    assert r.text.split("\n") == PARAS, r.text
+
+
+@pytest.mark.parametrize("line", ["中国共产党常州市委员会", "更多的市民参与了活动，效果很好。", "联系我们的同志说，这项工作很重要。",
+                                  "编辑部主任李四在会上发言，强调要做好工作。", "分享经验，共同提高。", "A股市场表现平稳。"])
+def test_body_lines_that_merely_mention_furniture_words_stay(line):
+    body = f"<p>{PARAS[0]}</p><p>{line}</p><p>{PARAS[1]}</p><p>{PARAS[2]}</p>"
+    r = extract_html(page(body), URL)
+    assert line in r.text.split("\n")

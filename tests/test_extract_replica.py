@@ -88,17 +88,8 @@ def test_titles_dates_bodies_equal_truth(extracted):
 
 
 def test_sources_equal_truth(extracted):
-    bad = []
-    for site in official_sites(extracted):
-        for t, j, _, html in extracted[site]:
-            if (j.source or None) == (t.source or None):
-                continue
-            # Known replica inconsistency (reported): the 风讯 "发布时间 ... 来源:" template prints
-            # a default source that its truth records as None.  Accept only a value the page
-            # really prints after a 来源 label.
-            if t.source is None and j.source and re.search(r"来\s*源\s*[:：]\s*" + re.escape(j.source), html):
-                continue
-            bad.append((t.url, j.source, t.source))
+    bad = [(t.url, j.source, t.source) for site in official_sites(extracted) for t, j, _, _ in extracted[site]
+           if (j.source or None) != (t.source or None)]
     assert not bad, bad
 
 
@@ -173,4 +164,4 @@ def test_mirror_copies_marked_and_cleaned(extracted):
         assert W(j.title) == W(t.title), t.url
         assert j.published == t.published
         assert W(j.text) == W(t.body), (t.url, round(char_f1(j.text, t.body), 4))
-        # (the mirror does not print the original's source; nothing to compare it with)
+        assert (j.source or None) == (t.source or None)   # the copy prints no source

@@ -8,10 +8,12 @@ Mechanisms (all general, none keyed to a site):
   everything after them.  We delete every ``</body>``/``</html>``/``</head>``-after-body
   and every repeated ``<html>``/``<body>`` opening tag before parsing.
 * **invisible elements** – anti-copy "jammer" characters are hidden with inline
-  ``display:none``/``visibility:hidden``/``font-size:0`` or with a class/id rule in a
-  ``<style>`` block.  Those elements are removed before extraction, so the hidden
-  characters vanish exactly.  A guard keeps any hidden element that holds a large share of
-  the page's text (some templates hide the article until a script shows it).
+  ``display:none``/``visibility:hidden``/``font-size:0``, with a class/id rule in a
+  ``<style>`` block, or with a conventional utility class (``hidden``, ``hide``, ``d-none``).
+  Those elements are removed before extraction, so the hidden characters vanish exactly.
+  A guard keeps hidden blocks that are article text (more than 60 characters of non-link
+  prose, or a quarter of the page): some templates (WeChat, many CMS) hide the article until
+  a script shows it.
 * **junk tags** – spam mirrors scatter empty random elements (``<meter id=...>``,
   ``<dfn>``, ``<bdo>`` ...) around the copied article; empty ones are removed and counted.
 """
@@ -100,6 +102,28 @@ def text_len(el) -> int:
     return len(re.sub(r"\s+", "", el.text_content() or ""))
 
 
+def visible_text_len(el) -> int:
+    """Text length without script/style contents."""
+    n = text_len(el)
+    for s in el.iter("script", "style", "noscript", "template"):
+        n -= len(re.sub(r"\s+", "", s.text or ""))
+    return max(n, 0)
+
+
+_PROSE_PUNCT_RE = re.compile(r"[，。；！？]")
+
+
+def _is_hidden_article(el, n: int, total: int) -> bool:
+    """A hidden block that is article text revealed by a script, not a jammer or a menu."""
+    if n <= 60:
+        return False  # jammers are a few characters
+    if n > 200 and n > 0.25 * total:
+        return True
+    text = el.text_content() or ""
+    link = sum(len(re.sub(r"\s+", "", a.text_content() or "")) for a in el.iter("a"))
+    return link < 0.5 * n and len(_PROSE_PUNCT_RE.findall(text)) >= 3
+
+
 def drop_nontext(root) -> None:
     """Remove scripts, styles, forms, comments: elements that never carry article text."""
     for el in list(root.iter(*_DROP_TAGS)):
@@ -150,8 +174,10 @@ def drop_invisible(root, repairs: list | None = None) -> int:
     """Remove elements that a browser would not show.  Returns the number removed."""
     rep = repairs if repairs is not None else []
     classes, ids, tagclasses = _css_hidden_selectors(root)
+    # utility classes that hide by convention (their CSS is usually in an external sheet)
+    classes |= {"hidden", "hide", "d-none", "display-none", "invisible", "is-hidden", "u-hidden"}
     body = root.find("body")
-    total = text_len(body if body is not None else root) or 1
+    total = visible_text_len(body if body is not None else root) or 1
     victims = []
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -179,9 +205,9 @@ def drop_invisible(root, repairs: list | None = None) -> int:
             anc = anc.getparent()
         if anc is not root:
             continue
-        n = text_len(el)
-        # guard: never drop a hidden block carrying a large part of the page's text
-        if n > 200 and n > 0.25 * total:
+        n = visible_text_len(el)
+        # guard: never drop hidden article text (templates that reveal it by script)
+        if _is_hidden_article(el, n, total):
             continue
         _remove_keep_tail(el)
         removed += 1
@@ -214,3 +240,168 @@ def drop_junk_tags(root, repairs: list | None = None) -> int:
 def count_junk_tags(root) -> int:
     """Empty rare elements with an id/class: the spam-mirror signature."""
     return sum(1 for el in root.iter(*JUNK_TAGS) if _is_junk(el))
+
+
+# ----------------------------------------------------------------- paragraphs
+INLINE_TAGS = {"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em",
+               "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small",
+               "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"}
+_CONTAINERS = ("body", "div", "td", "th", "section", "article", "center", "blockquote", "dd", "main",
+               "form", "header", "footer", "aside", "nav")
+
+
+def paragraphize(root) -> int:
+    """Wrap loose runs of text and inline elements in ``<p>``, splitting at ``<br>``.
+
+    Old CMS templates put the article straight into a ``<div>``/``<td>`` as text, ``<font>``
+    and ``<span>`` soup separated by ``<br>``.  trafilatura then either drops the loose text
+    (precision mode) or cuts a line at every inline tag; with explicit paragraphs it does
+    neither.  Only containers with ``<br>`` children or with text mixed with block children
+    are touched.  Returns the number of paragraphs made.
+    """
+    made = 0
+    for el in list(root.iter(*_CONTAINERS)):
+        kids = list(el)
+        has_br = any(k.tag == "br" for k in kids if isinstance(k.tag, str))
+        has_block = any(isinstance(k.tag, str) and k.tag not in INLINE_TAGS and k.tag != "br" for k in kids)
+        loose = bool((el.text or "").strip()) or any(
+            (isinstance(k.tag, str) and k.tag in INLINE_TAGS and (k.text_content() or "").strip())
+            or (k.tail or "").strip() for k in kids)
+        if not loose or not (has_br or has_block):
+            continue
+        items: list = []
+        if el.text:
+            items.append(el.text)
+        for k in kids:
+            tail, k.tail = k.tail, None
+            items.append(k)
+            if tail:
+                items.append(tail)
+        el.text = None
+        for k in kids:
+            el.remove(k)
+        run: list = []
+
+        def flush():
+            nonlocal made
+            if not run:
+                return
+            meaningful = any((isinstance(x, str) and x.strip()) or
+                             (not isinstance(x, str) and isinstance(x.tag, str) and
+                              ((x.text_content() or "").strip() or x.tag == "img")) for x in run)
+            if meaningful:
+                p = el.makeelement("p", {})
+                el.append(p)
+                last = None
+                for x in run:
+                    if isinstance(x, str):
+                        if last is None:
+                            p.text = (p.text or "") + x
+                        else:
+                            last.tail = (last.tail or "") + x
+                    else:
+                        p.append(x)
+                        last = x
+                made += 1
+            run.clear()
+
+        for x in items:
+            if isinstance(x, str) or not isinstance(x.tag, str) or x.tag in INLINE_TAGS:
+                run.append(x)
+            elif x.tag == "br":
+                flush()
+            else:
+                flush()
+                el.append(x)
+        flush()
+    return made
+
+
+def _own_cells(table):
+    for c in table.iter("td", "th"):
+        a = c.getparent()
+        while a is not None and a.tag != "table":
+            a = a.getparent()
+        if a is table:
+            yield c
+
+
+def unlayout_tables(root) -> int:
+    """Turn layout tables into divs; keep data tables.
+
+    Old templates put the whole article into one cell of a page-layout table.  trafilatura
+    renders every table row as one Markdown line, so an article in a cell would come out as a
+    single line.  A table is *layout* when one of its own cells holds running text (more than
+    150 characters, or a nested table/list/div with more than 150); data tables (short cells)
+    stay tables.  Returns the number of tables converted.
+    """
+    n = 0
+    for table in list(root.iter("table")):
+        layout = False
+        for c in _own_cells(table):
+            tl = text_len(c)
+            if tl > 150:
+                layout = True
+                break
+        if not layout:
+            continue
+        for el in [table] + [e for e in table.iter("tbody", "thead", "tfoot", "tr", "td", "th", "caption")
+                             if _nearest_table(e) is table]:
+            el.tag = "div"
+            for attr in ("colspan", "rowspan", "width", "height", "valign", "align", "bgcolor"):
+                el.attrib.pop(attr, None)
+        n += 1
+    return n
+
+
+def _nearest_table(e):
+    a = e.getparent()
+    while a is not None and a.tag != "table":
+        a = a.getparent()
+    return a
+
+
+_UNLIKELY_RE = re.compile(
+    r"(?:^|[\s_-])(?:footer|foot|bottom|copyright|banquan|nav|navbar|navi|menu|header|topbar|"
+    r"sidebar|side|aside|share|bdshare|toolbar|qrcode|ewm|erweima|comment|pinglun|"
+    r"related|xgxw|xgwz|relate|recommend|tuijian|hot|paihang|rank|friend|yqlj|links|ad|ads|advert|"
+    r"guanggao|popup|modal)(?:$|[\s_-]|\d)", re.I)
+_UNLIKELY_TAGS = ("footer", "nav", "aside", "header")
+
+
+def drop_unlikely(root, keep=(), repairs: list | None = None) -> int:
+    """Remove page furniture blocks before extraction: ``<footer>``/``<nav>``/``<aside>``/
+    ``<header>`` and blocks whose class/id says footer, navigation, sidebar, share bar,
+    comments, related links, ads.  Never a block that holds an element of ``keep`` (the
+    headline), nor one with a large share of the page's text (30%; 60% when the headline is
+    known, since the article then sits with the headline).  Returns the number removed."""
+    body = root.find("body")
+    if body is None:
+        return 0
+    total = text_len(body) or 1
+    protected = set()
+    for k in keep:
+        a = k
+        while a is not None:
+            protected.add(a)
+            a = a.getparent()
+    n = 0
+    for el in list(body.iter("div", "ul", "ol", "table", "section", "aside", "footer", "nav", "header",
+                             "dl", "p", "span", "td")):
+        if el.getparent() is None or el in protected:
+            continue
+        anc = el.getparent()
+        while anc is not None and anc is not root:
+            anc = anc.getparent()
+        if anc is None:
+            continue  # already removed with an ancestor
+        ident = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if el.tag not in _UNLIKELY_TAGS and not (ident and _UNLIKELY_RE.search(ident)):
+            continue
+        if text_len(el) > (0.6 if protected else 0.3) * total:
+            continue
+        _remove_keep_tail(el)
+        n += 1
+    if n and repairs is not None:
+        repairs.append(f"removed {n} navigation/footer/sidebar blocks")
+    return n

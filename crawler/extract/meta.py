@@ -12,9 +12,9 @@ Order of evidence (first usable wins):
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from .render import element_lines, element_text, norm_ws
+from .urls import safe_split
 
 GOV_META = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnDescription",
             "ColumnKeywords", "ColumnType", "ArticleTitle", "PubDate", "ContentSource",
@@ -30,12 +30,14 @@ _GOV_LC = {k.lower(): k for k in GOV_META}
 _D = r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.年])\s*(?P<m>[01]?\d)\s*(?:[-/.月])\s*(?P<d>[0-3]?\d)\s*日?"
 _T = r"(?:\s*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d)\s*秒?)?(?:分)?)?"
 DATE_RE = re.compile(_D + _T)
-DATE_LABELS = ("发布日期", "发布时间", "发表日期", "发表时间", "发稿时间", "发文日期", "公开日期",
-               "发布于", "更新时间", "更新日期", "时间", "日期")
 DATE_LABEL_RE = re.compile(
     r"(?P<label>发\s*布\s*日\s*期|发\s*布\s*时\s*间|发表日期|发表时间|发稿时间|公开日期|发布于|"
     r"更新时间|更新日期|录入时间|添加时间|上传时间|时\s*间|日\s*期)\s*[:：]?\s*[\[【（(]?\s*" + _D + _T)
-_ISO_ONLY_RE = re.compile(r"^\s*" + _D + _T + r"\s*$")
+
+
+_WEEKDAY_DATELINE_RE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*"
+                                  r"[（(]\s*(?:星期|礼拜|禮拜|周)[一二三四五六日天]\s*[)）]")
+_CLOCK_RE = re.compile(r"^\s*\S{0,4}[時时]間\s*(\d{1,2})\s*[時时:：]\s*(\d{1,2})\s*分?")
 
 
 def _mk_date(m) -> tuple[str | None, str | None]:
@@ -47,11 +49,12 @@ def _mk_date(m) -> tuple[str | None, str | None]:
         return None, None
     date = f"{y:04d}-{mo:02d}-{d:02d}"
     tm = None
-    H, M = m.group("H"), m.group("M")
-    if H is not None and M is not None and int(H) < 24:
+    g = m.groupdict()
+    H, M, S = g.get("H"), g.get("M"), g.get("S")
+    if H and M and int(H) < 24:
         tm = f"{date} {int(H):02d}:{int(M):02d}"
-        if m.group("S"):
-            tm += f":{int(m.group('S')):02d}"
+        if S:
+            tm += f":{int(S):02d}"
     return date, tm
 
 
@@ -74,7 +77,7 @@ _URL_DATE_RES = (
 
 
 def date_from_url(url: str) -> str | None:
-    path = urlsplit(url).path
+    path = safe_split(url).path
     for rx in _URL_DATE_RES:
         m = rx.search(path)
         if m:
@@ -126,7 +129,7 @@ def _clean_value(v: str | None) -> str | None:
 
 # ---------------------------------------------------------------- breadcrumb
 BREADCRUMB_LABEL_RE = re.compile(
-    r"^\s*(?:您现在的位置|你现在的位置|您当前的位置|你当前的位置|您的位置|你的位置|当前位置|现在位置|"
+    r"^\s*(?:您现在的位置|你现在的位置|您当前的位置|你当前的位置|您所在的位置|你所在的位置|您的位置|你的位置|当前位置|现在位置|"
     r"所在位置|当前的位置|位置)\s*[:：是]?\s*")
 _CRUMB_HINT_RE = re.compile(r"crumb|position|location|dqwz|weizhi|curpos|current|guide|lujing|"
                             r"path|nav_?bar|mianbao|daohang|bread", re.I)
@@ -280,6 +283,44 @@ def _nz(s):
 
 
 def choose_title(root, meta: dict, site_names: set) -> str | None:
+    return choose_title_ex(root, meta, site_names)[0]
+
+
+_STRICT_HEAD_RE = re.compile(r"title|biaoti|headline", re.I)
+
+
+def is_heading(el) -> bool:
+    if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return True
+    ident = " ".join(filter(None, (el.get("class"), el.get("id"))))
+    return bool(ident) and bool(_STRICT_HEAD_RE.search(ident))
+
+
+def heading_before_body(root, first_line: str, exclude: set) -> str | None:
+    """The last heading-like element before the article's first line (or that line itself
+    when it is a heading): where a headline sits when ``<title>`` names only the column."""
+    key = re.sub(r"\s+", "", first_line or "")[:8]
+    body = root.find("body")
+    last = None
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str):
+            continue
+        if is_heading(el):
+            hl = element_lines(el)
+            t = hl[0].replace("\t", " ") if hl else ""   # a title block may also hold the dateline
+            z = _nz(t)
+            if 6 <= len(z) <= 150 and z not in exclude and el.find(".//a") is None:
+                if key and z.startswith(key):
+                    return t
+                last = t
+        if key and key in re.sub(r"\s+", "", (el.text or "") + (el.tail or "")):
+            return last
+    return None
+
+
+def choose_title_ex(root, meta: dict, site_names: set) -> tuple[str | None, bool]:
+    """(title, confirmed): confirmed when a meta tag gives it or the <title> contains a
+    visible heading; otherwise the caller may prefer the heading right above the text."""
     doc_title = ""
     t_el = root.find(".//title")
     if t_el is not None:
@@ -293,7 +334,7 @@ def choose_title(root, meta: dict, site_names: set) -> str | None:
     for key in ("ArticleTitle",):
         v = meta.get(key)
         if v and not is_site(v) and len(_nz(v)) >= 2:
-            return v
+            return v, True
     # visible headings that the <title> confirms
     heads = []
     for el in root.iter("h1", "h2", "h3", "h4", "div", "p", "td", "span", "strong", "b", "font"):
@@ -301,9 +342,10 @@ def choose_title(root, meta: dict, site_names: set) -> str | None:
         ident = " ".join(filter(None, (el.get("class"), el.get("id"))))
         if tag not in ("h1", "h2", "h3", "h4") and not re.search(r"title|biaoti|tit|headline|bt", ident, re.I):
             continue
-        t = element_text(el)
-        if 4 <= len(t) <= 150:
-            heads.append((tag, t))
+        hl = element_lines(el)
+        for t in ([element_text(el)] + ([hl[0].replace("\t", " ")] if len(hl) > 1 else [])):
+            if 4 <= len(t) <= 150:
+                heads.append((tag, t))
     zdoc = _nz(doc_title)
     scored = []
     for i, (tag, t) in enumerate(heads):
@@ -320,17 +362,17 @@ def choose_title(root, meta: dict, site_names: set) -> str | None:
             scored.append((score, -i, t))
     if scored:
         scored.sort(reverse=True)
-        return scored[0][2]
+        return scored[0][2], True
     for key in ("og:title", "dc.title"):
         v = meta.get(key)
         if v and not is_site(v):
-            return strip_site_suffix(v, sites)
+            return strip_site_suffix(v, sites), True
     if doc_title:
-        return strip_site_suffix(doc_title, sites)
+        return strip_site_suffix(doc_title, sites), False
     for tag, t in heads:
         if tag == "h1":
-            return t
-    return None
+            return t, False
+    return None, False
 
 
 def strip_site_suffix(t: str, sites: set) -> str:
@@ -395,6 +437,19 @@ def visible_fields(lines: list[str], title: str | None) -> dict:
                 out["views"] = m.group("v")
         if "published" in out and i > start + 25:
             break
+    # a closing dateline "2024年12月20日（星期五）" + "香港時間17時45分" (press releases)
+    if "published_time" not in out or out.get("published_time") is None:
+        for i, ln in enumerate(lines):
+            m = _WEEKDAY_DATELINE_RE.search(ln)
+            if not m:
+                continue
+            d, _ = _mk_date(m)
+            tail = ln[m.end():] + " " + (lines[i + 1] if i + 1 < len(lines) else "")
+            tm = _CLOCK_RE.search(tail)
+            if d and tm and (out.get("published") in (None, d)):
+                out["published"] = d
+                out["published_time"] = f"{d} {int(tm.group(1)):02d}:{int(tm.group(2)):02d}"
+                break
     # an unlabelled date printed right under the title ("2024-01-19 10:00  来源:...")
     if "published" not in out and title:
         for ln in lines[start + 1:start + 6]:

@@ -15,7 +15,8 @@ prefer the official original.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+
+from .urls import safe_split
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ"
 PINYIN_ANN_RE = re.compile(r"(?<=[\u4e00-\u9fff])[（(]([a-z" + _TONE + r"]{1,7})[)）]")
@@ -72,10 +73,10 @@ def canonical_hosts(root, meta: dict) -> set:
     hosts = set()
     for link in root.iter("link"):
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
-            hosts.add(urlsplit(link.get("href")).netloc.lower())
+            hosts.add(safe_split(link.get("href")).netloc.lower())
     for k in ("Url", "og:url"):
         if meta.get(k) and re.match(r"(?i)https?://", meta[k]):
-            hosts.add(urlsplit(meta[k]).netloc.lower())
+            hosts.add(safe_split(meta[k]).netloc.lower())
     if meta.get("SiteDomain"):
         hosts.add(meta["SiteDomain"].lower().strip("/").split("/")[0])
     return {h for h in hosts if h}
@@ -97,12 +98,12 @@ def is_mirror(signals: list[str]) -> bool:
 
 
 def detect(lines: list[str], junk_tags: int, root, meta: dict, url: str,
-           page_lines: list[str] | None = None) -> list[str]:
+           page_lines: list[str] | None = None, seo_blocks: int | None = None) -> list[str]:
     """Mirror signals from the body lines and (for footers/keyword blocks) the whole page."""
     sig = []
     text = "\n".join(lines)
     everything = lines + list(page_lines or [])
-    seo = seo_elements(root) if root is not None else []
+    seo = seo_blocks if seo_blocks is not None else (len(seo_elements(root)) if root is not None else 0)
     if junk_tags >= 3:
         sig.append("junk-tags")
     n_ann = pinyin_annotation_count(text)
@@ -114,7 +115,7 @@ def detect(lines: list[str], junk_tags: int, root, meta: dict, url: str,
         sig.append("repost-footer")
     if len(SUPERLATIVE_RE.findall(text)) >= 1:
         sig.append("pinyin-superlatives")
-    host = urlsplit(url).netloc.lower() if url else ""
+    host = safe_split(url).netloc.lower() if url else ""
     if host:
         ch = canonical_hosts(root, meta)
         if ch and not any(_host_match(host, h) for h in ch):

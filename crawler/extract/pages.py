@@ -17,9 +17,10 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlunsplit
 
 from .model import Extracted
+from .urls import safe_join, safe_split
 
 _CPH_RE = re.compile(r"createPageHTML\s*\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*,\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)")
 _LIST_STEMS = {"index", "list", "default", "more", "lists", "morelist", "column", "col", "search"}
@@ -28,7 +29,7 @@ _PAGE_PARAMS = ("page", "pageno", "pagenum", "pn", "p", "pageindex", "curpage")
 
 
 def _split_name(url: str):
-    parts = urlsplit(url)
+    parts = safe_split(url)
     base = posixpath.basename(parts.path)
     m = _STEM_RE.match(base)
     if not m:
@@ -71,11 +72,14 @@ def find_article_pages(html: str, url: str, root=None) -> list[str]:
             if name != stem or count <= 1 or count > 200:
                 continue
             for k in range(current + 1, count):
-                out.append(urljoin(directory, f"{name}_{k}.{pext}"))
+                u = safe_join(directory, f"{name}_{k}.{pext}")
+                if u:
+                    out.append(u)
             if out:
                 return out
     if root is None:
-        return out
+        from .htmlclean import parse_html
+        root = parse_html(html or "")
     # 2./3. sibling links <stem>_N.ext or ?page=N
     if stem and stem.lower() in _LIST_STEMS:
         return []
@@ -90,8 +94,10 @@ def find_article_pages(html: str, url: str, root=None) -> list[str]:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        absu = urljoin(url, href)
-        ap = urlsplit(absu)
+        absu = safe_join(url, href)
+        if absu is None:
+            continue
+        ap = safe_split(absu)
         if ap.netloc != parts.netloc:
             continue
         if ap.path == own_path and ap.query:
