@@ -71,7 +71,10 @@ def build_document(site: str, main: dict[str, Any], parts: Iterable[dict[str, An
     ex = join_pages(pages) if len(pages) > 1 else pages[0]
     title, title_fixes = _fixes("title", ex.title)
     text, text_fixes = _fixes("text", ex.text)
-    atts = [build_attachment(a) for a in attachments]
+    # The spider fetches (and so archives) every attachment a page links; the document keeps
+    # those linked from its article block, not the ones in footers and sidebars.
+    linked = {a["url"] for page in pages for a in (page.attachments or ())}
+    atts = [build_attachment(a) for a in attachments if a["url"] in linked]
     repairs = title_fixes + text_fixes + [f for a in atts for f in a["repairs"]]
     decision = decoded[0].to_dict()
     if len(decoded) > 1:
