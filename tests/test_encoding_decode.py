@@ -175,3 +175,60 @@ def test_real_pages_decode_cleanly():
         want = "utf-8" if actual == "utf-8" else "gb18030"
         assert d.encoding == want, row["file"]
         assert d.errors == 0
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "windows-1252", "us-ascii"])
+def test_latin1_header_on_chinese_bytes(label):
+    text = page("gbk").replace('<meta charset="gbk">', "")
+    d = decode(text.encode("gb18030"), label)
+    assert d.text == text and d.encoding == "gb18030" and d.source == "detected"
+    d = decode(text.encode("utf-8"), label)
+    assert d.text == text and d.encoding == "utf-8"
+
+
+def test_http_and_meta_disagree_bytes_decide():
+    text = page("utf-8")
+    # HTTP says gbk, meta says utf-8, bytes are UTF-8
+    d = decode(text.encode("utf-8"), http_charset="gbk")
+    assert d.encoding == "utf-8" and d.source == "meta"
+    assert d.labels == {"http": "gbk", "meta": "utf-8"}
+    # HTTP says utf-8, meta says gbk, bytes are GBK
+    text2 = page("gbk")
+    d = decode(text2.encode("gb18030"), http_charset="utf-8")
+    assert d.encoding == "gb18030" and d.source == "meta" and d.text == text2
+
+
+def test_gbk_page_with_a_broken_byte_keeps_its_encoding():
+    text = page("gbk") * 20
+    body = bytearray(text.encode("gb18030"))
+    body[len(body) // 2] = 0xFF  # one corrupted byte in the middle
+    d = decode(bytes(body), "gbk")
+    assert d.encoding == "gb18030" and 1 <= d.errors <= 2
+    assert d.text.count("\ufffd") == d.errors
+    assert d.text.count("发布日期") >= 19
+
+
+def test_decode_is_fast_on_large_pages():
+    import time
+
+    text = (page("gbk") + seed_text()) * 10
+    for codec, label in (("utf-8", "utf-8"), ("gb18030", "gbk"), ("utf-8", "gb2312")):
+        body = text.encode(codec)
+        decode(body, label)
+        t0 = time.perf_counter()
+        d = decode(body, label)
+        dt = time.perf_counter() - t0
+        assert d.text == text
+        assert dt < 0.5, (codec, label, dt)
+
+
+def seed_text():
+    return (SEEDS / "003_12005c2472fab957.txt").read_text(encoding="utf-8")
+
+
+def test_content_type_value_is_accepted_as_label():
+    text = page("gbk").replace('<meta charset="gbk">', "")
+    d = decode(text.encode("gb18030"), "text/html; charset=GB2312")
+    assert d.encoding == "gb18030" and d.source == "http" and d.text == text
+    d = decode(text.encode("gb18030"), http_charset="text/html")  # no charset parameter
+    assert d.encoding == "gb18030" and d.source == "detected"

@@ -21,12 +21,12 @@ class _Counter:
         self.n = 0
 
 
-def _handler_factory():
+def _handler_factory(euro: bool):
     c = _Counter()
 
     def h(exc):
         bad = exc.object[exc.start:exc.end]
-        if bad[:1] == b"\x80":  # WHATWG gbk / cp936: 0x80 is the euro sign
+        if euro and bad[:1] == b"\x80":  # WHATWG gbk / cp936: 0x80 is the euro sign
             return "€", exc.start + 1
         c.n += exc.end - exc.start
         return "\ufffd", exc.end
@@ -36,7 +36,7 @@ def _handler_factory():
 
 def wrong_decode(data: bytes, codec: str) -> tuple[str, bool]:
     """Decode as a browser-like decoder would (errors -> U+FFFD); returns (text, lossless)."""
-    c, h = _handler_factory()
+    c, h = _handler_factory(codec in ("gb18030", "gbk"))
     name = f"govcrawl-gen-{id(h)}"
     codecs.register_error(name, h)
     if codec in ("cp1252", "latin1"):
@@ -113,6 +113,11 @@ def mbfl_cp936_decode(data: bytes) -> str:
         c2 = data[i + 1]
         if c2 > 0x39:
             if c2 >= 0x40:
+                code = c1 << 8 | c2
+                if 0xFE50 <= code <= 0xFEA0 and c2 != 0x7F:  # CP936 private use, as libmbfl
+                    out.append(chr(0xE815 + (c2 - 0x50 if c2 < 0x7F else c2 - 0x51)))
+                    i += 2
+                    continue
                 try:
                     out.append(bytes([c1, c2]).decode("gb18030"))
                 except UnicodeDecodeError:
@@ -138,6 +143,9 @@ def _gbk_encode(s: str) -> bytes:
     for ch in s:
         if ch == "€":
             out.append(0x80)
+        elif "\ue815" <= ch <= "\ue864":
+            k = ord(ch) - 0xE815
+            out += bytes([0xFE, 0x50 + k if k < 47 else 0x51 + k])
         else:
             out += ch.encode("gb18030")
     return bytes(out)

@@ -80,7 +80,7 @@ def sniff_meta_charset(head: bytes) -> str | None:
 
 
 # --- scoring -----------------------------------------------------------------------------------
-_SAMPLE_BYTES = 60000
+_SAMPLE_BYTES = 24000
 
 
 def _byte_score(text: str) -> float:
@@ -205,6 +205,21 @@ def _decode_mixed(body: bytes, primary: str):
     return "".join(parts), segs, errors
 
 
+_CT_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?\s*([^\s;\"',]+)", re.IGNORECASE)
+
+
+def _charset_param(value):
+    """Accept a bare label or a whole Content-Type value (``text/html; charset=GBK``)."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if ";" in value or "=" in value:
+        m = _CT_CHARSET_RE.search(value)
+        return m.group(1) if m else None
+    return value
+
+
 # --- main entry ---------------------------------------------------------------------------------
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -229,8 +244,8 @@ def decode(body: bytes, declared: str | None = None, *, http_charset: str | None
     if isinstance(body, str):  # be forgiving
         return Decoded(text=body, encoding="utf-8", source="fallback", confidence=1.0)
     body = bytes(body)
-    http_raw = http_charset if http_charset is not None else declared
-    meta_raw = meta_charset if meta_charset is not None else sniff_meta_charset(body[:4096])
+    http_raw = _charset_param(http_charset if http_charset is not None else declared)
+    meta_raw = _charset_param(meta_charset) if meta_charset is not None else sniff_meta_charset(body[:4096])
     labels = {k: v for k, v in (("http", http_raw), ("meta", meta_raw)) if v}
     declared_str = " | ".join(dict.fromkeys(labels.values())) or None
     http_codec = normalize_label(http_raw) if http_raw else None

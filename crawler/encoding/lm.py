@@ -128,6 +128,7 @@ class CharLM:
         ranked = sorted(self.uni_count.items(), key=lambda kv: -kv[1])
         self.common = frozenset(c for c, _ in ranked[:6000])
         self._bi_cache: dict[int, float] = {}
+        self._cond_cache: dict = {}
 
     # --- lookups -------------------------------------------------------------------------
     def bigram_count(self, a: str, b: str) -> float:
@@ -159,9 +160,18 @@ class CharLM:
         """Total log10 probability of the CJK characters of ``text`` (others cost a flat rate)."""
         s = 0.0
         prev = None
+        cache = self._cond_cache
+        cond = self.cond
         for ch in text:
-            if _is_cjk(ch):
-                s += self.cond(prev, ch)
+            o = ord(ch)
+            if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F or 0xF900 <= o <= 0xFAFF:
+                key = (prev, ch)
+                v = cache.get(key)
+                if v is None:
+                    v = cond(prev, ch)
+                    if len(cache) < 400_000:
+                        cache[key] = v
+                s += v
                 prev = ch
             else:
                 s += _other_cost(ch)
