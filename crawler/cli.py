@@ -242,15 +242,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
     p.set_defaults(func=cmd_rebuild)
 
-    import importlib
+    from archive.cli import register as register_archive
+    from crawler.corpus.cli import register as register_corpus
+    from crawler.encoding.cli import register as register_encoding
+    from crawler.extract.cli import register as register_extract
+    from crawler.replica.cli import register as register_replica
 
-    for module in ("crawler.encoding.cli", "crawler.extract.cli", "crawler.corpus.cli",
-                   "archive.cli", "crawler.replica.cli"):
-        try:  # TODO-INTEGRATION: make strict once every module exists
-            importlib.import_module(module).register(sub)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    for register in (register_encoding, register_extract, register_corpus, register_archive,
+                     register_replica):
+        register(sub)
     return parser
 
 

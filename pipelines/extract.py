@@ -76,9 +76,14 @@ class ExtractPipeline:
         self.stats.inc_value(f"govcrawl/encoding/{enc.get('encoding', 'unknown')}")
         if enc.get("source"):
             self.stats.inc_value(f"govcrawl/encoding_source/{enc['source']}")
+        if enc.get("errors"):
+            self.stats.inc_value("govcrawl/decode_errors", int(enc["errors"]))
+            self.stats.inc_value("govcrawl/documents_with_decode_errors")
         for fix in doc.get("repairs") or ():
             self.stats.inc_value("govcrawl/repairs")
             self.stats.inc_value(f"govcrawl/repairs/{fix.get('family', 'unknown')}")
+            if fix.get("lost"):
+                self.stats.inc_value("govcrawl/repairs_lost_chars", int(fix["lost"]))
         if doc.get("is_mirror"):
             self.stats.inc_value("govcrawl/mirror_pages")
         for att in doc.get("attachments") or ():

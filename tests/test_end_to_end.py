@@ -184,3 +184,23 @@ def test_mirror_copies_are_marked_and_point_at_the_official_original(crawl_run):
         assert m["canonical_site"] in ("changzhou_zx", "changzhou_gov"), m
         assert truth[m["canonical_url"]].story_id == art.story_id
         assert norm(m["text"]) == norm(official_by_story[art.story_id].body), m["url"]
+
+
+def test_mojibake_on_a_page_is_repaired_and_the_fix_recorded(crawl_run):
+    """The replica shows some Jiangyin clauses as UTF-8 read as GBK (a real CMS fault); the
+    stored body equals the clean truth (checked above) and each fix is in the repairs table."""
+    site = crawl_run.replica.sites["jiangyin_zx"]
+    damaged = {site.base_url + a.path: site.damaged(a) for a in site.articles
+               if site.damaged(a) is not None}
+    assert damaged, "the replica must carry damaged pages"
+    fixes = rows(crawl_run.corpus, """
+        select d.url, r.family, r.before, r.after from repairs r join documents d on d.id = r.document_id
+        where d.site = 'jiangyin_zx'""")
+    by_url = {}
+    for f in fixes:
+        by_url.setdefault(f["url"], []).append(f)
+    for url, (_i, clause, shown) in damaged.items():
+        found = by_url.get(url, [])
+        assert any(f["family"] == "utf8_as_gbk" and f["after"] == clause and f["before"] == shown
+                   for f in found), (url, found)
+    assert set(by_url) <= set(damaged), "clean pages must not be 'repaired'"
