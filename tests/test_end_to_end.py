@@ -204,3 +204,26 @@ def test_mojibake_on_a_page_is_repaired_and_the_fix_recorded(crawl_run):
         assert any(f["family"] == "utf8_as_gbk" and f["after"] == clause and f["before"] == shown
                    for f in found), (url, found)
     assert set(by_url) <= set(damaged), "clean pages must not be 'repaired'"
+
+
+BOILERPLATE = ("当前位置", "您现在的位置", "字号", "【打印】", "关闭窗口", "扫一扫在手机打开当前页",
+               "ICP备", "技术支持", "浏览次数", "版权声明")
+MOJIBAKE = ("\ufffd", "锟斤拷", "鍙戝竷", "·¢²¼", "(bào)", "(fā)")
+
+
+def test_no_boilerplate_or_mojibake_in_stored_bodies_and_txt_export(crawl_run, tmp_path):
+    docs = rows(crawl_run.corpus, "select url, text from documents")
+    bad = [(d["url"], w) for d in docs for w in BOILERPLATE + MOJIBAKE if w in d["text"]]
+    assert not bad, bad[:10]
+    out = tmp_path / "txt"
+    proc = govcrawl("export", "--db", str(crawl_run.corpus), "--format", "txt", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    files = list(out.rglob("*.txt"))
+    canonical = rows(crawl_run.corpus, "select count(*) as n from documents where canonical_id is null "
+                                       "or canonical_id = id")[0]["n"]
+    assert len(files) == canonical
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        body = text.split("\n\n", 1)[-1]
+        hits = [w for w in BOILERPLATE + MOJIBAKE if w in body]
+        assert not hits, (f.name, hits)
