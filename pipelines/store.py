@@ -149,10 +149,13 @@ class StorePipeline:
             logger.error("could not store %s: %r", item.get("url"), exc)
             raise DropItem(f"store failed: {exc!r}") from exc
         self.stats.inc_value(f"govcrawl/documents/{result.status}")
-        warc = doc.get("warc") or {}
-        self.crawler.signals.send_catch_log(
-            gc_signals.page_metadata, url=doc["url"], record_id=warc.get("record_id"),
-            fields=document_fields(doc))
+        if result.status != "unchanged":
+            # An unchanged document's manifest is already in the collection: a rebuild
+            # replays the earlier one.
+            warc = doc.get("warc") or {}
+            self.crawler.signals.send_catch_log(
+                gc_signals.page_metadata, url=doc["url"], record_id=warc.get("record_id"),
+                fields=document_fields(doc))
         # Keep the item light from here on: the bytes are in the WARC.
         return {"site": site, "url": doc["url"], "title": doc.get("title"),
                 "document_id": result.document_id, "status": result.status}

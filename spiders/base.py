@@ -397,13 +397,19 @@ class MunicipalSpider(scrapy.Spider):
     # ----------------------------------------------------------------- WARC metadata
     def _send_metadata(self, response: Response, role: str, outlinks: Iterable[str],
                        document: str | None = None) -> None:
-        warc = response.meta.get("warc") or {}
-        self._emit(response.url, warc.get("record_id"), role, outlinks, document)
+        self._emit(response.url, response.meta.get("warc") or {}, role, outlinks, document)
 
     def _send_metadata_capture(self, capture: dict, role: str, document: str | None) -> None:
-        self._emit(capture["url"], (capture.get("warc") or {}).get("record_id"), role, (), document)
+        self._emit(capture["url"], capture.get("warc") or {}, role, (), document)
 
-    def _emit(self, url, record_id, role, outlinks, document) -> None:
+    def _emit(self, url, warc: dict, role, outlinks, document) -> None:
+        """A metadata record per archived page (outlinks, role, document), as Heritrix writes.
+        Not for an ``identical-payload-digest`` revisit: the same payload has the same links,
+        and its original's metadata record already holds them."""
+        if warc.get("type") == "revisit":
+            self.crawler.stats.inc_value("govcrawl/metadata_skipped_revisit")
+            return
+        record_id = warc.get("record_id")
         fields = [("govcrawl-site", self.site.name), ("govcrawl-role", role)]
         if document:
             fields.append(("govcrawl-document", document))
