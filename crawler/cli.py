@@ -174,7 +174,14 @@ def cmd_demo(args) -> int:
     known = set(spider_names(settings))
     print(f"govcrawl {__version__} demo: starting the offline replica "
           f"({args.articles} articles per site)...", flush=True)
-    with Replica(articles=args.articles, seed=args.seed, port_base=args.port_base or None) as rep:
+    replica = Replica(articles=args.articles, seed=args.seed, port_base=args.port_base or None)
+    try:
+        replica.start()
+    except OSError as exc:
+        print(f"govcrawl demo: cannot start the replica on ports {args.port_base}+ ({exc}); "
+              f"use --port-base with free ports, or --port-base 0 for any", file=sys.stderr)
+        return FAILED
+    with replica as rep:
         names = [n for n in rep.sites if n in known and (not args.sites or n in args.sites)]
         bases = {n: rep.base_url(n) for n in names}
         for n in names:

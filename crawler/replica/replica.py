@@ -227,7 +227,11 @@ class Replica:
         for i, (name, site) in enumerate(self.sites.items()):
             handler = type(f"Handler_{name}", (_Handler,), {"site": site, "replica": self})
             port = (self.port_base + i) if self.port_base else 0
-            srv = _Server((self.host, port), handler)
+            try:
+                srv = _Server((self.host, port), handler)
+            except OSError:
+                self.stop()          # no half-started replica
+                raise
             site.port = srv.server_address[1]
             site.base_url = f"http://{self.host}:{site.port}"
             t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
