@@ -113,8 +113,11 @@ def print_products(settings, results, out=sys.stdout) -> None:
         print(f"skipped (fresh)    {total('govcrawl/articles_skipped_fresh')} articles seen recently",
               file=out)
     print(f"repairs            {total('govcrawl/repairs')}", file=out)
-    errors = sum(int(r.stats.get('retry/max_reached', 0)) for r in results)
-    print(f"fetch errors       {errors} (404s: {total('downloader/response_status_count/404')})", file=out)
+    from crawler.report import failed_fetches
+
+    errors = sum(failed_fetches(s) for s in stats)
+    print(f"fetch errors       {errors} (not found: {total('govcrawl/not_found')}, refused by "
+          f"robots.txt: {total('govcrawl/refused')})", file=out)
     print(f"WARC               {len(warcs)} file(s), {human_bytes(size)} in {wdir}", file=out)
     print(f"corpus             {corpus_file(settings)}", file=out)
     failed = [r.site for r in results if r.exit_status != OK]
@@ -137,7 +140,16 @@ def cmd_crawl(args) -> int:
     overrides: dict[str, Any] = _parse_set(args.set)
     settings = project_settings(args.data, overrides)
     known = spider_names(settings)
-    names = known if args.all else args.sites
+    names = args.sites
+    if args.all:
+        # Sites that exist only as copies (the spam mirror) have no real host to crawl: --all
+        # takes them only when a base URL is given for them.
+        from scrapy.spiderloader import get_spider_loader
+
+        loader = get_spider_loader(settings)
+        given = set(json.loads(args.base_urls) if args.base_urls and not os.path.exists(args.base_urls)
+                    else json.loads(Path(args.base_urls).read_text()) if args.base_urls else {})
+        names = [n for n in known if loader.load(n).site.in_all or n in given]
     unknown = [n for n in names if n not in known]
     if not names or unknown:
         print(f"govcrawl: unknown site(s) {unknown}; known: {', '.join(known)}" if unknown
@@ -209,7 +221,7 @@ def cmd_rebuild(args) -> int:
     stats = rebuild(args.warc, args.out, workers=args.workers)
     for k, v in stats.items():
         print(f"{k:20} {v}")
-    return OK if not stats.get("errors") else FAILED
+    return OK if not stats.get("errors") and not stats.get("skipped_incomplete") else FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterable
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from crawler.encoding import decode, repair
 from crawler.extract import (extract_attachment, extract_html, join_pages,
@@ -29,6 +30,26 @@ def http_charset(headers: dict[str, str]) -> str | None:
 
 def decode_capture(capture: dict[str, Any]):
     return decode(capture["body"], http_charset=http_charset(capture.get("headers") or {}))
+
+
+def _url_key(url: str) -> bytes:
+    """Compare URLs as bytes: percent-decoded, without fragment."""
+    parts = urlsplit(url)
+    return unquote_to_bytes(f"{parts.netloc}{parts.path}?{parts.query}")
+
+
+def _url_keys(url: str, encoding: str) -> set[bytes]:
+    """The byte keys a link written in a page (text) may have been requested as: its
+    non-ASCII characters percent-encoded in UTF-8 or in the page's own encoding."""
+    parts = urlsplit(url)
+    text = f"{parts.netloc}{parts.path}?{parts.query}"
+    keys = set()
+    for enc in ("utf-8", encoding or "utf-8"):
+        try:
+            keys.add(unquote_to_bytes(quote(text, safe="/:?=&%;,+@!$'()*~.-_", encoding=enc)))
+        except (LookupError, UnicodeEncodeError):
+            continue
+    return keys
 
 
 def _fixes(field: str, text: str | None) -> tuple[str | None, list[dict[str, Any]]]:
@@ -72,9 +93,17 @@ def build_document(site: str, main: dict[str, Any], parts: Iterable[dict[str, An
     title, title_fixes = _fixes("title", ex.title)
     text, text_fixes = _fixes("text", ex.text)
     # The spider fetches (and so archives) every attachment a page links; the document keeps
-    # those linked from its article block, not the ones in footers and sidebars.
-    linked = {a["url"] for page in pages for a in (page.attachments or ())}
-    atts = [build_attachment(a) for a in attachments if a["url"] in linked]
+    # those linked from its article block, named as the article names them.
+    linked: dict[bytes, str] = {}
+    for page, dec in zip(pages, decoded):
+        for link in page.attachments or ():
+            for key in _url_keys(link["url"], dec.encoding):
+                linked.setdefault(key, link.get("name") or "")
+    atts = []
+    for a in attachments:
+        key = _url_key(a["url"])
+        if key in linked:
+            atts.append(build_attachment({**a, "name": linked[key] or a.get("name", "")}))
     repairs = title_fixes + text_fixes + [f for a in atts for f in a["repairs"]]
     decision = decoded[0].to_dict()
     if len(decoded) > 1:

@@ -13,6 +13,7 @@ When a URL was stored by several crawls, each manifest is replayed in turn, as t
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
@@ -21,14 +22,17 @@ from typing import Any, Iterable
 
 from archive.reader import iter_captures, iter_metadata
 from crawler.document import prepared_document
-from pipelines.store import capture_row
+
+logger = logging.getLogger(__name__)
+from pipelines.store import store_document
 
 
 def _warc_paths(path: str | os.PathLike) -> list[Path]:
     p = Path(path)
     if p.is_file():
         return [p]
-    return sorted(list(p.glob("*.warc.gz")) + list(p.glob("*.warc")))
+    # A .open file is a WARC whose writer stopped: valid up to its last complete record.
+    return sorted(list(p.glob("*.warc.gz")) + list(p.glob("*.warc")) + list(p.glob("*.warc.gz.open")))
 
 
 def manifests(paths: Iterable[Path]) -> list[dict[str, Any]]:
@@ -70,12 +74,14 @@ def rebuild(warc: str | os.PathLike, out: str | os.PathLike, workers: int | None
                 for a in m.get("attachments", [])]
         if main is None or any(p is None for p in parts) or any(a["capture"] is None for a in atts):
             skipped += 1
+            logger.error("rebuild: records of %s are missing from the WARC files", m.get("url"))
             continue
         jobs.append((m, main, parts, atts))
     workers = workers or os.cpu_count() or 1
     out = Path(out)
-    if out.exists():
-        out.unlink()
+    for stale in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
+        if stale.exists():
+            stale.unlink()
     corpus = Corpus(str(out))
     sites = sorted({m["site"] for m, *_ in jobs})
     bases = {}
@@ -90,15 +96,11 @@ def rebuild(warc: str | os.PathLike, out: str | os.PathLike, workers: int | None
         for (m, main, parts, atts), future in zip(jobs, futures):
             try:
                 doc = future.result()
-                corpus.add_capture(crawl_id, capture_row(main, m["site"], "article", doc.get("encoding")))
-                for p in parts:
-                    corpus.add_capture(crawl_id, capture_row(p, m["site"], "part"))
-                for a in atts:
-                    corpus.add_capture(crawl_id, capture_row(a["capture"], m["site"], "attachment"))
-                res = corpus.add_document(crawl_id, doc)
+                res = store_document(corpus, crawl_id, m["site"], main, parts, atts, doc)
                 statuses[res.status] = statuses.get(res.status, 0) + 1
-            except Exception:  # noqa: BLE001 - counted below, reported by the CLI
+            except Exception as exc:  # noqa: BLE001 - logged, counted, reported by the CLI
                 errors += 1
+                logger.error("rebuild: could not rebuild %s: %r", m.get("url"), exc)
     stats = {"warc_files": len(paths), "manifests": len(docs), "documents": len(jobs),
              "skipped_incomplete": skipped, "errors": errors,
              **{f"documents_{k}": v for k, v in sorted(statuses.items())}}

@@ -40,28 +40,33 @@ def _sum_prefix(stats: Mapping[str, Any], prefix: str, pred=lambda k: True) -> i
 
 
 def failed_fetches(stats: Mapping[str, Any]) -> int:
-    """Fetches that ended without a usable answer: retries exhausted, final 5xx answers,
-    pages of documents (parts, attachments) that could not be fetched."""
-    return (
-        int(stats.get("retry/max_reached", 0))
-        + _sum_prefix(stats, "httperror/response_ignored_status_count/", lambda s: s.startswith("5"))
-        + int(stats.get("govcrawl/part_errors", 0))
-        + int(stats.get("govcrawl/attachment_errors", 0))
-    )
+    """Fetches that ended without a usable answer, each counted once after its retries:
+    network errors, 5xx, and anti-bot refusals (403/412/429...). 404/410 and robots.txt or
+    offsite refusals are not failures (see spiders.base.MunicipalSpider.count_failure)."""
+    return _sum_prefix(stats, "govcrawl/failed/")
+
+
+#: Finish reasons that are a deliberate limit, not a failure.
+OK_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout",
+              "closespider_timeout_no_item")
 
 
 def judge(stats: Mapping[str, Any], max_error_rate: float = 0.05) -> tuple[int, list[str]]:
     """Return (exit status, reasons) for one crawl's stats."""
     reasons: list[str] = []
     reason = stats.get("finish_reason", "finished")
-    if reason != "finished" and not str(reason).startswith("closespider_"):
+    if reason not in OK_REASONS:
         reasons.append(f"finish reason {reason!r}")
     responses = int(stats.get("downloader/response_count", 0))
-    ok = _sum_prefix(stats, "downloader/response_status_count/", lambda s: s.startswith("2"))
+    is2xx = lambda s: s.startswith("2")  # noqa: E731
+    ok = (_sum_prefix(stats, "downloader/response_status_count/", is2xx)
+          - _sum_prefix(stats, "robotstxt/response_status_count/", is2xx))
     if responses == 0:
         reasons.append("no response at all")
-    elif ok == 0:
-        reasons.append("no successful (2xx) response")
+    elif ok <= 0:
+        reasons.append("no successful (2xx) page besides robots.txt")
+    elif not int(stats.get("govcrawl/articles", 0)) + int(stats.get("govcrawl/articles_skipped_fresh", 0)):
+        reasons.append("no article found (do the site's patterns still match its URLs?)")
     requests = max(1, int(stats.get("downloader/request_count", 0)))
     failed = failed_fetches(stats)
     if failed / requests > max_error_rate:
@@ -102,7 +107,7 @@ SUMMARY_COLUMNS = [
         + int(s.get("govcrawl/documents/near_duplicate", 0))),
     ("attach", lambda s: int(s.get("govcrawl/attachments", 0))),
     ("repairs", lambda s: int(s.get("govcrawl/repairs", 0))),
-    ("404", lambda s: int(s.get("downloader/response_status_count/404", 0))),
+    ("404", lambda s: int(s.get("govcrawl/not_found", 0))),
     ("errors", failed_fetches),
     ("warc", lambda s: human_bytes(int(s.get("warc/bytes", 0)))),
 ]

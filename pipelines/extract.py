@@ -3,7 +3,7 @@
 Decoding, repair and extraction (crawler.document.build_document, the same function that
 ``govcrawl rebuild`` uses) run in a process pool so that trafilatura and lxml never block the
 Twisted reactor. ``GOVCRAWL_EXTRACT_WORKERS`` sets the pool size (default: the number of
-cores); 0 runs extraction inline, which is only meant for debugging.
+cores, at most 8); 0 runs extraction inline, which is only meant for debugging.
 
 A document that cannot be built is dropped with a logged error and counted
 (``govcrawl/pipeline_errors``): its bytes are already in the WARC, so nothing is lost and
@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy.exceptions import DropItem
@@ -43,6 +44,12 @@ def shared_pool(workers: int) -> ProcessPoolExecutor:
     return pool
 
 
+def _discard_pool(workers: int) -> None:
+    pool = _POOLS.pop(workers, None)
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def shutdown_pools() -> None:
     for pool in _POOLS.values():
         pool.shutdown(wait=True, cancel_futures=True)
@@ -58,14 +65,28 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler):
         workers = crawler.settings.get("GOVCRAWL_EXTRACT_WORKERS")
-        workers = os.cpu_count() or 1 if workers in (None, "") else int(workers)
+        workers = min(os.cpu_count() or 1, 8) if workers in (None, "") else int(workers)
         return cls(crawler, workers)
+
+    async def _in_pool(self, item: dict[str, Any]) -> dict[str, Any]:
+        """Run in the pool; if a worker died (e.g. out of memory on a huge attachment) the
+        pool is broken for every later item, so start a new one and try this item once more."""
+        for attempt in (1, 2):
+            try:
+                future = shared_pool(self.workers).submit(document_from_item, item)
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                _discard_pool(self.workers)
+                self.stats.inc_value("govcrawl/extract_pool_restarts")
+                logger.error("extraction worker died on %s (attempt %d)", item.get("url"), attempt)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     async def process_item(self, item: dict[str, Any], spider=None) -> dict[str, Any]:
         try:
             if self.workers > 0:
-                future = shared_pool(self.workers).submit(document_from_item, item)
-                doc = await asyncio.wrap_future(future)
+                doc = await self._in_pool(item)
             else:
                 doc = document_from_item(item)
         except Exception as exc:  # noqa: BLE001 - counted, logged, bytes stay in the WARC

@@ -22,6 +22,7 @@ from scrapy.exceptions import DropItem
 
 from crawler import signals as gc_signals
 from crawler.corpus import Corpus
+from crawler.report import judge
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +76,25 @@ def capture_row(capture: dict[str, Any], site: str, role: str,
     }
 
 
+def store_document(corpus: Corpus, crawl_id: int, site: str, main: dict[str, Any],
+                   parts: list[dict[str, Any]], attachments: list[dict[str, Any]],
+                   doc: dict[str, Any]):
+    """Record a document's captures and the document itself: the one way both the crawl and
+    ``govcrawl rebuild`` write to the corpus."""
+    corpus.add_capture(crawl_id, capture_row(main, site, "article", doc.get("encoding")))
+    for part in parts:
+        corpus.add_capture(crawl_id, capture_row(part, site, "part"))
+    for att in attachments:
+        corpus.add_capture(crawl_id, capture_row(att["capture"], site, "attachment"))
+    doc["part_records"] = [(p.get("warc") or {}).get("record_id") for p in parts]
+    return corpus.add_document(crawl_id, doc)
+
+
 def document_fields(doc: dict[str, Any]) -> list[tuple[str, str]]:
     """The WARC metadata fields that let a rebuild regroup a document's records."""
     warc = doc.get("warc") or {}
     manifest = {
+        "incomplete": bool(doc.get("incomplete")),
         "site": doc["site"],
         "url": doc["url"],
         "main": warc.get("record_id"),
@@ -136,14 +152,10 @@ class StorePipeline:
         if doc is None:
             raise DropItem("no document (extraction did not run)")
         site = item["site"]
+        doc["incomplete"] = bool(item.get("incomplete"))
         try:
-            self.corpus.add_capture(self.crawl_id, capture_row(item["main"], site, "article", doc.get("encoding")))
-            for part in item.get("parts") or ():
-                self.corpus.add_capture(self.crawl_id, capture_row(part, site, "part"))
-            for att in item.get("attachments") or ():
-                self.corpus.add_capture(self.crawl_id, capture_row(att["capture"], site, "attachment"))
-            doc["part_records"] = [(p.get("warc") or {}).get("record_id") for p in item.get("parts") or ()]
-            result = self.corpus.add_document(self.crawl_id, doc)
+            result = store_document(self.corpus, self.crawl_id, site, item["main"],
+                                    item.get("parts") or [], item.get("attachments") or [], doc)
         except Exception as exc:  # noqa: BLE001 - counted and logged; the WARC keeps the bytes
             self.stats.inc_value("govcrawl/pipeline_errors")
             logger.error("could not store %s: %r", item.get("url"), exc)
@@ -166,8 +178,8 @@ class StorePipeline:
         try:
             stats = {k: v if isinstance(v, (int, float, str, bool, type(None))) else str(v)
                      for k, v in self.stats.get_stats().items()}
-            self.corpus.finish_crawl(self.crawl_id, stats,
-                                     int(self.stats.get_value("govcrawl/exit_status", 1)))
+            code, _ = judge(stats, self.crawler.settings.getfloat("GOVCRAWL_MAX_ERROR_RATE", 0.05))
+            self.corpus.finish_crawl(self.crawl_id, stats, code)
         finally:
             _release(self.path)
             self.corpus = None

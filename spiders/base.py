@@ -21,9 +21,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
-from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urldefrag, urljoin, urlsplit, urlunsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
 from crawler import signals as gc_signals
@@ -53,6 +54,7 @@ class Site:
     encoding_note: str = ""
     notes: str = ""
     max_article_pages: int = 50                 # safety bound for multi-page articles
+    in_all: bool = True                         # taken by `govcrawl crawl --all`
 
     @property
     def real_base_url(self) -> str:
@@ -84,8 +86,20 @@ _CREATE_PAGE_RE = re.compile(
 _JPAGE_RE = re.compile(rb"""\.jpage\(\s*\{(.*?)\}\s*\)""", re.S)
 _JPAGE_PARAM_RE = re.compile(rb"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|(\d+))""")
 _NEXTGROUP_RE = re.compile(rb"""<nextgroup>.*?href\s*=\s*["']([^"']+)["']""", re.S)
-_ANCHOR_RE = re.compile(rb"""<a\b[^>]*?href\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.I | re.S)
-_TAG_RE = re.compile(rb"<[^>]+>")
+_ANCHOR_HREF_RE = re.compile(rb"""<a\b[^>]*?href\s*=\s*["']([^"']+)["']""", re.I)
+
+
+_URL_SAFE = "/:?=&%#;,+@!$'()*~.-_[]|"
+
+
+def href_text(raw: bytes) -> str:
+    """A link as found in the page's bytes, as URL text. ASCII stays as it is; other bytes
+    are percent-encoded as they stand (UTF-8 on UTF-8 pages, GBK on GBK pages, as the
+    servers of such pages expect), never decoded as Latin-1."""
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        return quote(raw, safe=_URL_SAFE)
 
 
 def utc_now() -> str:
@@ -241,10 +255,9 @@ class MunicipalSpider(scrapy.Spider):
             except ValueError:
                 pass
         for m in _HREF_RE.finditer(body):
-            raw = m.group(1) or m.group(2) or m.group(3) or b""
-            candidates.append(raw.decode("latin-1"))
+            candidates.append(href_text(m.group(1) or m.group(2) or m.group(3) or b""))
         for m in _SCRIPT_URL_RE.finditer(body):
-            candidates.append(m.group(1).decode("latin-1"))
+            candidates.append(href_text(m.group(1)))
         for count, current, prefix, ext in self.create_page_calls(body):
             candidates.extend(_trs_pages(prefix, ext, count))
         candidates.extend(_hanweb_pages(body))
@@ -274,31 +287,33 @@ class MunicipalSpider(scrapy.Spider):
             if stem == prefix or re.fullmatch(re.escape(prefix) + r"_\d+", stem):
                 pages.extend(urljoin(response.url, u) for u in _trs_pages(prefix, pext, count))
         if not pages and stem:
-            pat = re.compile(re.escape(stem).encode() + rb"_(\d+)\." + re.escape(ext).encode())
+            pat = re.compile(rb"(?<![\w.-])" + re.escape(stem).encode() + rb"_(\d+)\."
+                             + re.escape(ext).encode())
             nums = sorted({int(n) for n in pat.findall(response.body)})
             pages = [urljoin(response.url, f"{stem}_{n}.{ext}") for n in nums]
+        own = urlsplit(response.url).path
         out = []
         for u in pages:
-            if u != response.url and u not in out:
+            if urlsplit(u).path != own and u not in out:
                 out.append(u)
         return out[: self.site.max_article_pages]
 
     @staticmethod
-    def attachment_links(response: Response, extensions: tuple[str, ...]) -> list[tuple[str, str]]:
-        found: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for href, inner in _ANCHOR_RE.findall(response.body):
-            url = urldefrag(urljoin(response.url, href.decode("latin-1").strip()))[0]
-            if not urlsplit(url).path.lower().endswith(extensions) or url in seen:
-                continue
-            seen.add(url)
-            found.append((url, _TAG_RE.sub(b"", inner).strip().decode("latin-1")))
+    def attachment_links(response: Response, extensions: tuple[str, ...]) -> list[str]:
+        """Attachment URLs linked anywhere on the page (all are archived; the document keeps
+        those of its article block, and their names, from extraction)."""
+        found: list[str] = []
+        for href in _ANCHOR_HREF_RE.findall(response.body):
+            url = urldefrag(urljoin(response.url, href_text(href.strip())))[0]
+            if urlsplit(url).path.lower().endswith(extensions) and url not in found:
+                found.append(url)
         return found
 
     # ----------------------------------------------------------------- crawling
     async def start(self):
         for url in self.start_urls:
-            yield Request(url, callback=self.parse, meta={"govcrawl_role": "list"})
+            yield Request(url, callback=self.parse, errback=self.on_error,
+                          meta={"govcrawl_role": "list"})
 
     def parse(self, response: Response, **kwargs: Any):
         role = self.role_of(response.url)
@@ -324,44 +339,53 @@ class MunicipalSpider(scrapy.Spider):
                 if self.max_articles is not None and self._articles_seen >= self.max_articles:
                     continue
                 self._articles_seen += 1
-                yield Request(url, callback=self.parse_article, priority=10,
+                yield Request(url, callback=self.parse_article, errback=self.on_error, priority=10,
                               meta={"govcrawl_role": "article"})
             elif role == "list":
-                yield Request(url, callback=self.parse_list, meta={"govcrawl_role": "list"})
+                yield Request(url, callback=self.parse_list, errback=self.on_error,
+                              meta={"govcrawl_role": "list"})
         self.crawler.stats.inc_value("govcrawl/list_pages")
         self._send_metadata(response, "list", outlinks)
 
     async def parse_article(self, response: Response):
+        if self.role_of(response.url) != "article":
+            # Redirected to a home page, a login or a challenge page: archived, not a document.
+            self.crawler.stats.inc_value("govcrawl/articles_redirected_away")
+            logger.warning("article %s ended at %s; not stored as a document",
+                           response.request.url, response.url)
+            return
+        if not _looks_like_html(response):
+            self.crawler.stats.inc_value("govcrawl/articles_not_html")
+            logger.warning("article %s is not HTML (%s); not stored as a document", response.url,
+                           response.headers.get(b"Content-Type", b"?").decode("latin-1"))
+            return
         main = capture_from_response(response)
         part_urls = self.article_page_urls(response)
-        attachments = self.attachment_links(response, self.site.attachment_extensions)
-        part_responses = await self._fetch_all(part_urls, "part")
-        parts = [capture_from_response(r) for r in part_responses if r is not None]
-        att_pages = [response] + [r for r in part_responses if r is not None]
-        for r in att_pages[1:]:
-            for link in self.attachment_links(r, self.site.attachment_extensions):
-                if link[0] not in {a[0] for a in attachments}:
-                    attachments.append(link)
-        att_urls = [u for u, _ in attachments if self.on_site(u)]
-        names = dict(attachments)
+        part_responses = [r for r in await self._fetch_all(part_urls, "part") if r is not None]
+        parts = [capture_from_response(r) for r in part_responses]
+        links: list[str] = []
+        for r in [response, *part_responses]:
+            links += [u for u in self.attachment_links(r, self.site.attachment_extensions) if u not in links]
+        att_urls = [u for u in links if self.on_site(u)]
+        if len(att_urls) < len(links):
+            self.crawler.stats.inc_value("govcrawl/attachments_offsite", len(links) - len(att_urls))
+            logger.info("%s links %d attachment(s) on other hosts, not fetched",
+                        response.url, len(links) - len(att_urls))
         att_responses = await self._fetch_all(att_urls, "attachment")
-        atts = []
-        for url, r in zip(att_urls, att_responses):
-            if r is None:
-                continue
-            cap = capture_from_response(r)
-            atts.append({"capture": cap, "name": names.get(url, ""), "url": url})
-        self.crawler.stats.inc_value("govcrawl/articles")
-        self.crawler.stats.inc_value("govcrawl/article_parts", len(parts))
-        self.crawler.stats.inc_value("govcrawl/attachments", len(atts))
+        atts = [{"capture": capture_from_response(r), "name": "", "url": url}
+                for url, r in zip(att_urls, att_responses) if r is not None]
+        stats = self.crawler.stats
+        stats.inc_value("govcrawl/articles")
+        stats.inc_value("govcrawl/article_parts", len(parts))
+        stats.inc_value("govcrawl/attachments", len(atts))
         if len(parts) != len(part_urls):
-            self.crawler.stats.inc_value("govcrawl/article_parts_missing", len(part_urls) - len(parts))
+            stats.inc_value("govcrawl/article_parts_missing", len(part_urls) - len(parts))
+            stats.inc_value("govcrawl/documents_incomplete")
         if len(atts) != len(att_urls):
-            self.crawler.stats.inc_value("govcrawl/attachments_missing", len(att_urls) - len(atts))
+            stats.inc_value("govcrawl/attachments_missing", len(att_urls) - len(atts))
         self._send_metadata(response, "article", [u for u in self.links(response) if self.on_site(u)])
         for r in part_responses:
-            if r is not None:
-                self._send_metadata(r, "part", [], document=response.url)
+            self._send_metadata(r, "part", [], document=response.url)
         for a in atts:
             self._send_metadata_capture(a["capture"], "attachment", document=response.url)
         yield {
@@ -370,6 +394,7 @@ class MunicipalSpider(scrapy.Spider):
             "main": main,
             "parts": parts,
             "attachments": atts,
+            "incomplete": len(parts) != len(part_urls),
         }
 
     async def _fetch_all(self, urls: list[str], role: str) -> list[Response | None]:
@@ -383,16 +408,46 @@ class MunicipalSpider(scrapy.Spider):
         request = Request(url, meta={"govcrawl_role": role}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
-        except Exception as exc:  # noqa: BLE001 - counted and logged, never silent
-            self.crawler.stats.inc_value(f"govcrawl/{role}_errors")
-            logger.warning("could not fetch %s %s: %s", role, url, exc)
+        except Exception as exc:  # noqa: BLE001 - classified, counted and logged
+            self.count_failure(role, url, exc=exc)
             return None
         if not 200 <= response.status < 300:
-            self.crawler.stats.inc_value(f"govcrawl/{role}_errors")
-            self.crawler.stats.inc_value(f"govcrawl/{role}_status/{response.status}")
-            logger.warning("%s %s answered %s", role, url, response.status)
+            self.count_failure(role, url, status=response.status)
             return None
         return response
+
+    def on_error(self, failure) -> None:
+        """Errback of every scheduled request: called once, after retries, per failed fetch."""
+        request = failure.request if hasattr(failure, "request") else None
+        exc = failure.value
+        response = getattr(exc, "response", None)
+        url = request.url if request is not None else "?"
+        role = (request.meta.get("govcrawl_role") if request is not None else None) or "page"
+        if response is not None:
+            self.count_failure(role, url, status=response.status)
+        else:
+            self.count_failure(role, url, exc=exc)
+
+    def count_failure(self, role: str, url: str, *, status: int | None = None,
+                      exc: BaseException | None = None) -> None:
+        """Count one fetch that gave nothing usable, by kind. Only ``govcrawl/failed/*`` makes
+        a crawl fail (crawler.report): 404/410 and robots/offsite refusals are normal."""
+        stats = self.crawler.stats
+        if status is not None:
+            if status in (404, 410):
+                stats.inc_value("govcrawl/not_found")
+                logger.info("%s %s: %s", role, url, status)
+                return
+            kind = f"blocked_{status}" if status in (401, 403, 412, 429, 451, 521) else f"http_{status}"
+            stats.inc_value(f"govcrawl/failed/{kind}")
+            logger.warning("%s %s answered %s", role, url, status)
+            return
+        if isinstance(exc, IgnoreRequest):
+            stats.inc_value("govcrawl/refused")           # robots.txt or offsite: by design
+            logger.debug("%s %s not fetched: %s", role, url, exc)
+            return
+        stats.inc_value(f"govcrawl/failed/{type(exc).__name__}")
+        logger.warning("could not fetch %s %s: %r", role, url, exc)
 
     # ----------------------------------------------------------------- WARC metadata
     def _send_metadata(self, response: Response, role: str, outlinks: Iterable[str],
@@ -416,6 +471,14 @@ class MunicipalSpider(scrapy.Spider):
         fields.extend(("outlink", u) for u in outlinks)
         self.crawler.signals.send_catch_log(
             gc_signals.page_metadata, url=url, record_id=record_id, fields=fields)
+
+
+def _looks_like_html(response: Response) -> bool:
+    ctype = response.headers.get(b"Content-Type", b"").lower()
+    if b"html" in ctype or b"xml" in ctype:
+        return True
+    head = response.body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<meta", b"<body"))
 
 
 def _trs_pages(prefix: str, ext: str, count: int) -> list[str]:

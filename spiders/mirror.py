@@ -14,6 +14,7 @@ class MirrorSpider(MunicipalSpider):
         title="常州厂房网 (spam mirror)",
         kind="mirror",
         official=False,
+        in_all=False,
         cms="mirror",
         start_urls=("http://www.czfc-mirror.example/",),
         allowed_domains=("www.czfc-mirror.example",),

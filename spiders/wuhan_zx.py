@@ -17,7 +17,7 @@ class WuhanZxSpider(MunicipalSpider):
         cms="trs",
         start_urls=("http://www.whzx.gov.cn/",),
         allowed_domains=("www.whzx.gov.cn", "whzx.gov.cn"),
-        list_patterns=(r"^/(index\.s?html?)?$", r"^/[\w/]+/(index(_\d+)?\.shtml)?$"),
+        list_patterns=(r"^/(index\.s?html?)?$", r"^/[\w/]+/(index(_\d+)?\.s?html?)?$"),
         article_patterns=(r"^/[\w/]+/\d{6}/t\d{8}_\d+\.shtml$", r"^/[\w/]+/\d{6}/t\d+\.htm$"),
         deny_patterns=(r"^/search/",),
         encoding_note="UTF-8; some GBK pages under a utf-8 header",

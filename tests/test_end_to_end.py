@@ -53,6 +53,7 @@ def test_every_article_present_once_and_equal_to_truth(crawl_run, site):
     truth = crawl_run.replica.truth(site)
     assert truth
     docs = rows(crawl_run.corpus, "select * from documents where site = ?", site)
+    assert len(docs) == len(truth), "every document of the site is a replica article, once"
     by_path: dict[str, list[dict]] = {}
     for d in docs:
         by_path.setdefault(urlsplit(d["url"]).path, []).append(d)
@@ -132,6 +133,11 @@ def _in_cp950(ch: str) -> bool:
 
 
 def test_robots_and_404s_are_honoured_and_archived(crawl_run):
+    import json
+
+    stats = [json.loads(r["stats"]) for r in rows(crawl_run.corpus, "select stats from crawls")]
+    assert sum(int(s.get("robotstxt/forbidden", 0)) for s in stats) > 0, \
+        "the replica links a robots.txt-disallowed column (/gk/nbgl/) that the spider would follow"
     urls = []
     for path in crawl_run.warcs():
         with open(path, "rb") as f:
@@ -140,7 +146,8 @@ def test_robots_and_404s_are_honoured_and_archived(crawl_run):
                     urls.append((rec.rec_headers.get_header("WARC-Target-URI"),
                                  rec.http_headers.get_statuscode()))
     assert any(u.endswith("/robots.txt") for u, _ in urls)
-    assert not any("/search/" in u for u, _ in urls), "a robots.txt-disallowed URL was fetched"
+    assert not any("/search/" in u or "/gk/nbgl/" in u for u, _ in urls), \
+        "a robots.txt-disallowed URL was fetched"
     assert any(s == "404" for _, s in urls), "the 404 pages are archived too"
 
 

@@ -74,13 +74,20 @@ def test_site_patterns_classify_real_url_shapes():
 def test_judge_turns_stats_into_an_exit_status():
     ok = {"downloader/response_count": 10, "downloader/request_count": 10,
           "downloader/response_status_count/200": 9, "downloader/response_status_count/404": 1,
-          "finish_reason": "finished"}
+          "govcrawl/not_found": 1, "govcrawl/articles": 7, "finish_reason": "finished"}
     assert judge(ok) == (OK, [])
     assert judge({**ok, "downloader/response_status_count/200": 0})[0] == FAILED
-    assert judge({"downloader/request_count": 5, "retry/max_reached": 5})[0] == FAILED
-    assert judge({**ok, "retry/max_reached": 3})[0] == FAILED            # 30% failed
+    assert judge({"downloader/request_count": 5, "govcrawl/failed/ConnectionRefusedError": 5})[0] == FAILED
+    assert judge({**ok, "govcrawl/failed/http_503": 3})[0] == FAILED       # 30% failed
     assert judge({**ok, "spider_exceptions/ValueError": 1})[0] == FAILED
     assert judge({**ok, "finish_reason": "shutdown"})[0] == FAILED
+    assert judge({**ok, "finish_reason": "closespider_errorcount"})[0] == FAILED
+    assert judge({**ok, "govcrawl/articles": 0})[0] == FAILED               # patterns match nothing
+    assert judge({**ok, "govcrawl/articles": 0, "govcrawl/articles_skipped_fresh": 8})[0] == OK
+    assert judge({**ok, "govcrawl/failed/blocked_412": 2})[0] == FAILED    # anti-bot wall
+    robots_only = {**ok, "downloader/response_status_count/200": 1,
+                   "robotstxt/response_status_count/200": 1}
+    assert judge(robots_only)[0] == FAILED
 
 
 def _closed_port() -> int:
@@ -98,3 +105,21 @@ def test_crawl_of_an_unreachable_site_exits_non_zero(tmp_path):
     scrapy = _scrapy("crawl", "jiangyin_zx", "-a", f"base_url={base}", "-s", "RETRY_TIMES=0",
                      "-s", f"GOVCRAWL_DATA_DIR={tmp_path / 's'}", "-s", "DOWNLOAD_DELAY=0")
     assert scrapy.returncode == 1, scrapy.stderr[-2000:]
+
+
+def test_scrapy_crawl_of_a_good_site_exits_zero(replica, tmp_path):
+    proc = _scrapy("crawl", "jiangyin_zx", "-a", f"base_url={replica.base_url('jiangyin_zx')}",
+                   "-s", f"GOVCRAWL_DATA_DIR={tmp_path}", "-s", "DOWNLOAD_DELAY=0",
+                   "-s", "AUTOTHROTTLE_ENABLED=False")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "crawl of jiangyin_zx ok" in proc.stderr
+
+
+def test_crawl_all_leaves_out_sites_without_a_real_host(tmp_path):
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    loader = get_spider_loader(get_project_settings())
+    assert loader.load("mirror").site.in_all is False
+    assert all(loader.load(n).site.in_all for n in loader.list() if n != "mirror")

@@ -6,14 +6,14 @@ its stats (crawler.report.exit_status) and exits non-zero when it failed.
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from crawler.report import exit_status
+from crawler import report
 
 
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
+        start = len(report.FINISHED)   # Scrapy forgets finished crawlers; the report keeps them
         super().run(args, opts)
         if self.exitcode:
             return
-        assert self.crawler_process is not None
-        codes = [exit_status(c.stats.get_stats(), c.settings) for c in self.crawler_process.crawlers]
-        self.exitcode = max(codes, default=1)
+        results = report.FINISHED[start:]
+        self.exitcode = max((r.exit_status for r in results), default=report.FAILED)

@@ -197,6 +197,9 @@ class ChangzhouGov(ReplicaSite):
     real_base_url = "https://www.changzhou.gov.cn/"
     server = "TRS WCM"
     city = "changzhou"
+    # The internal-management column is linked from the home page but closed to robots: a
+    # crawler that ignores robots.txt would fetch it (and get a 404 here).
+    robots = "User-agent: *\nDisallow: /search/\nDisallow: /gk/nbgl/\n"
 
     def build(self) -> None:
         rng = rng_for(self.seed, self.name)
@@ -415,6 +418,7 @@ loadList(listApi + "?page=1");
         for col, name, _ in GOV_COLUMNS:
             li = "".join(f'<li><a href="{a.path}">{esc(a.title)}</a><span>{a.date}</span></li>' for a in self.columns[col][:6])
             blocks.append(f'<div class="block"><h2><a href="/gk/{col}/index.shtml">{esc(name)}</a></h2><ul>{li}</ul></div>')
+        blocks.append('<div class="block"><h2><a href="/gk/nbgl/index.shtml">内部管理</a></h2></div>')
         return self.page(self.frame("常州市人民政府", "\n".join(blocks)),
                          lm=max((a.date for a in self.articles), default="2020-01-01"))
 

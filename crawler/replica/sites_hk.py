@@ -158,10 +158,10 @@ class HkGia(ReplicaSite):
             self.add_article(art)
             self.days.setdefault(d, []).append(art)
         for d, arts in self.days.items():
-            self.routes[f"/gia/general/{d.year}{d.month:02d}/{d.day:02d}.htm"] = lambda d=d: self.render_day(d)
-        self.routes["/gia/general/today.htm"] = self.render_today
-        self.redirects["/"] = (302, "/gia/general/today.htm")
-        self.redirects["/gia/"] = (302, "/gia/general/today.htm")
+            self.routes[f"/gia/general/{d.year}{d.month:02d}/{d.day:02d}c.htm"] = lambda d=d: self.render_day(d)
+        self.routes["/gia/general/todayc.htm"] = self.render_today
+        self.redirects["/"] = (302, "/gia/general/todayc.htm")
+        self.redirects["/gia/"] = (302, "/gia/general/todayc.htm")
         if self.faults and self.articles:
             self.fault_503.add(self.articles[len(self.articles) // 2].path)
 
@@ -184,7 +184,7 @@ class HkGia(ReplicaSite):
 
     def not_found(self, path: str) -> Resp:
         inner = f"""<div id="contentBody"><h2>404 - 找不到網頁</h2><p>對不起，你要求的網頁 {esc(path)} 並不存在。</p>
-<p>Sorry, the page you requested cannot be found.</p><p><a href="/gia/general/today.htm">返回新聞公報</a></p></div>"""
+<p>Sorry, the page you requested cannot be found.</p><p><a href="/gia/general/todayc.htm">返回新聞公報</a></p></div>"""
         return self.page(self.frame("找不到網頁", inner), status=404, lm="2020-01-01")
 
     def render_article(self, art: Article) -> Resp:
@@ -198,7 +198,7 @@ class HkGia(ReplicaSite):
 完<br>
 </span>
 <div class="mB15 f15">{d.year}年{d.month}月{d.day}日（星期{WEEKDAYS[d.weekday()]}）<br>香港時間{int(hh)}時{mm}分</div>
-<div class="back"><a href="/gia/general/{d.year}{d.month:02d}/{d.day:02d}.htm">返回</a> | <a href="/gia/general/today.htm">新聞公報</a></div>
+<div class="back"><a href="/gia/general/{d.year}{d.month:02d}/{d.day:02d}c.htm">返回</a> | <a href="/gia/general/todayc.htm">新聞公報</a></div>
 </div>"""
         return self.page(self.frame(art.title, inner), lm=f"{art.date} {art.time}")
 
@@ -208,14 +208,14 @@ class HkGia(ReplicaSite):
         inner = f"""<div id="contentBody"><h2>新聞公報 {d.year}年{d.month}月{d.day}日（星期{WEEKDAYS[d.weekday()]}）</h2>
 <ul class="prlist">
 {li}
-</ul><p><a href="/gia/general/today.htm">今日新聞</a></p></div>"""
+</ul><p><a href="/gia/general/todayc.htm">今日新聞</a></p></div>"""
         return self.page(self.frame(f"新聞公報 {d.isoformat()}", inner), chunked=True, lm=f"{arts[-1].date} {arts[-1].time}")
 
     def render_today(self) -> Resp:
         days = sorted(self.days, reverse=True)
         latest = days[0]
         li = "\n".join(f'<li><a href="{a.path}">{esc(a.title)}</a></li>' for a in sorted(self.days[latest], key=lambda a: a.time))
-        cal = "\n".join(f'<a href="/gia/general/{d.year}{d.month:02d}/{d.day:02d}.htm">{d.year}年{d.month}月{d.day}日</a>' for d in days)
+        cal = "\n".join(f'<a href="/gia/general/{d.year}{d.month:02d}/{d.day:02d}c.htm">{d.year}年{d.month}月{d.day}日</a>' for d in days)
         inner = f"""<div id="contentBody"><h2>今日新聞公報</h2><ul class="prlist">{li}</ul>
 <div class="archive"><h3>新聞公報檔案</h3>
 {cal}
