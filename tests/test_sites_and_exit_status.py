@@ -55,13 +55,20 @@ def test_site_patterns_classify_real_url_shapes():
                          ("http://zx.changzhou.gov.cn/html/czzx/OHFIPFOD/index_2.html", "list")],
         "wuhan_zx": [("http://www.whzx.gov.cn/szx14j4chy/ldjh_20809/202501/t20250108_5068890.shtml", "article"),
                      ("http://www.whzx.gov.cn/ldjh/202301/t4427620.htm", "article"),
-                     ("http://www.whzx.gov.cn/ldjh/index_3.shtml", "list")],
-        "jiangyin_zx": [("http://zx.jiangyin.gov.cn/doc/2024/10/18/1264158.shtml", "article")],
+                     ("http://www.whzx.gov.cn/ldjh/index_3.shtml", "list"),
+                     ("http://www.whzx.gov.cn/ldjh/index_3.htm", "list")],
+        "jiangyin_zx": [("http://zx.jiangyin.gov.cn/doc/2024/10/18/1264158.shtml", "article"),
+                        ("http://zx.jiangyin.gov.cn/doc/2020/05/20/856522.shtml", "article")],
         "changshu": [("http://www.changshu.gov.cn/art/2022/1/4/art_1234_5678.html", "article"),
                      ("http://www.changshu.gov.cn/col/col1234/index.html", "list")],
         "changzhou_gov": [("https://www.changzhou.gov.cn/gk/czyw/202401/t20240121_1234567.shtml", "article"),
+                          # the real shapes recorded in sites.md
+                          ("https://www.changzhou.gov.cn/ns_news/181705377311467", "article"),
+                          ("https://www.changzhou.gov.cn/downxxgk.php?fid=1234567", "article"),
                           ("https://www.changzhou.gov.cn/gk/czyw/202401/P020240121123456789012.pdf", "attachment")],
-        "hk_gia": [("https://www.info.gov.hk/gia/general/202401/16/P2024011600123.htm", "article")],
+        "hk_gia": [("https://www.info.gov.hk/gia/general/202401/16/P2024011600123.htm", "article"),
+                   ("https://www.info.gov.hk/gia/general/202401/16c.htm", "list"),
+                   ("https://www.info.gov.hk/gia/general/todayc.htm", "list")],
     }
     for name, urls in cases.items():
         spider = loader.load(name)()
