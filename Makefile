@@ -30,6 +30,10 @@ pywb: $(PYWB_STAMP)
 # System packages the tests need (a real browser for replay checks). Installed with
 # apt-get when missing; when that is impossible the tests that need them fail loudly.
 sysdeps:
+	@command -v redis-server >/dev/null 2>&1 || \
+	  { echo "installing redis-server (apt-get)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) || \
+	    echo "WARNING: could not install redis-server; the distributed test will fail"; }
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  { echo "installing chromium (apt-get)"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \

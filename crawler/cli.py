@@ -162,6 +162,14 @@ def cmd_crawl(args) -> int:
         for k, v in REPLICA_SETTINGS.items():
             if k not in overrides:
                 settings.set(k, v, priority="cmdline")
+    redis_url = args.redis or settings.get("GOVCRAWL_REDIS_URL")
+    if redis_url:
+        from crawler.distributed import flush, redis_settings
+
+        for k, v in redis_settings(redis_url).items():
+            settings.set(k, v, priority="cmdline")
+        if args.redis_flush:
+            flush(redis_url, list(names))
     kwargs = {}
     if args.base_url:
         kwargs["base_url"] = args.base_url
@@ -240,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="serve the site's paths from this URL (one site)")
     p.add_argument("--base-urls", help="JSON (or a JSON file) mapping site -> base URL")
     p.add_argument("--max-articles", type=int, help="stop after this many articles per site")
+    p.add_argument("--redis", metavar="URL",
+                   help="share the queue with other workers through Redis (scrapy-redis)")
+    p.add_argument("--redis-flush", action="store_true",
+                   help="with --redis: clear the shared queue and seen-set first (a new crawl)")
     p.add_argument("--refresh-days", type=float, metavar="DAYS",
                    help="incremental: do not refetch articles the corpus saw within DAYS")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
@@ -256,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("rebuild", help="re-derive the corpus from WARC files alone")
-    p.add_argument("--warc", required=True, help="directory (or file) of WARCs")
+    p.add_argument("--warc", required=True, action="append",
+                   help="directory (or file) of WARCs; repeat for several workers' directories")
     p.add_argument("--out", required=True, help="corpus database to write")
     p.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
     p.set_defaults(func=cmd_rebuild)

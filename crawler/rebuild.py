@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 from pipelines.store import store_document
 
 
-def _warc_paths(path: str | os.PathLike) -> list[Path]:
+def _warc_paths(path: str | os.PathLike | list) -> list[Path]:
+    if isinstance(path, (list, tuple)):
+        return [f for one in path for f in _warc_paths(one)]
     p = Path(path)
     if p.is_file():
         return [p]
@@ -49,7 +51,7 @@ def _build(job: tuple[dict, dict, list, list]) -> dict[str, Any]:
     return prepared_document(manifest["site"], main, parts, atts)
 
 
-def rebuild(warc: str | os.PathLike, out: str | os.PathLike, workers: int | None = None) -> dict[str, Any]:
+def rebuild(warc: str | os.PathLike | list, out: str | os.PathLike, workers: int | None = None) -> dict[str, Any]:
     from crawler.corpus import Corpus
 
     paths = _warc_paths(warc)
@@ -88,7 +90,8 @@ def rebuild(warc: str | os.PathLike, out: str | os.PathLike, workers: int | None
     for m, *_ in jobs:
         bases.setdefault(m["site"], m["url"])
     _register_sites(corpus, bases)
-    crawl_id = corpus.start_crawl(sites=sites, settings={"rebuild_from": str(warc)})
+    crawl_id = corpus.start_crawl(sites=sites, settings={"rebuild_from": [str(w) for w in warc]
+                                                       if isinstance(warc, (list, tuple)) else str(warc)})
     statuses: dict[str, int] = {}
     errors = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -61,11 +61,16 @@ def judge(stats: Mapping[str, Any], max_error_rate: float = 0.05) -> tuple[int, 
     is2xx = lambda s: s.startswith("2")  # noqa: E731
     ok = (_sum_prefix(stats, "downloader/response_status_count/", is2xx)
           - _sum_prefix(stats, "robotstxt/response_status_count/", is2xx))
-    if responses == 0:
+    idle_worker = stats.get("govcrawl/distributed") and not int(stats.get("downloader/request_count", 0))
+    if idle_worker:
+        pass  # one of several workers found the shared queue already drained: nothing to judge
+    elif responses == 0:
         reasons.append("no response at all")
     elif ok <= 0:
         reasons.append("no successful (2xx) page besides robots.txt")
-    elif not int(stats.get("govcrawl/articles", 0)) + int(stats.get("govcrawl/articles_skipped_fresh", 0)):
+    elif (not int(stats.get("govcrawl/articles", 0)) + int(stats.get("govcrawl/articles_skipped_fresh", 0))
+          and not stats.get("govcrawl/distributed")):
+        # (one of several workers may legitimately have found the queue empty)
         reasons.append("no article found (do the site's patterns still match its URLs?)")
     requests = max(1, int(stats.get("downloader/request_count", 0)))
     failed = failed_fetches(stats)

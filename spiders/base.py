@@ -311,6 +311,8 @@ class MunicipalSpider(scrapy.Spider):
 
     # ----------------------------------------------------------------- crawling
     async def start(self):
+        if self.crawler.settings.get("GOVCRAWL_REDIS_URL"):
+            self.crawler.stats.set_value("govcrawl/distributed", 1)
         for url in self.start_urls:
             yield Request(url, callback=self.parse, errback=self.on_error,
                           meta={"govcrawl_role": "list"})

@@ -95,6 +95,11 @@ def test_judge_turns_stats_into_an_exit_status():
     robots_only = {**ok, "downloader/response_status_count/200": 1,
                    "robotstxt/response_status_count/200": 1}
     assert judge(robots_only)[0] == FAILED
+    # A scrapy-redis worker that found the shared queue drained did nothing wrong...
+    assert judge({"govcrawl/distributed": 1, "finish_reason": "finished"})[0] == OK
+    # ...but one that fetched and got nothing failed.
+    assert judge({"govcrawl/distributed": 1, "downloader/request_count": 3,
+                  "govcrawl/failed/DNSLookupError": 3})[0] == FAILED
 
 
 def _closed_port() -> int:
