@@ -234,3 +234,21 @@ def test_no_boilerplate_or_mojibake_in_stored_bodies_and_txt_export(crawl_run, t
         body = text.split("\n\n", 1)[-1]
         hits = [w for w in BOILERPLATE + MOJIBAKE if w in body]
         assert not hits, (f.name, hits)
+
+
+def test_an_anti_bot_wall_is_archived_and_reported_not_hidden(crawl_run):
+    """Changshu's 互动交流 column answers 412 with a JavaScript challenge (瑞数-style): the
+    answer is in the WARC as received, counted as a block, and shown in the report."""
+    import json
+
+    blocked = []
+    for path in crawl_run.warcs():
+        with open(path, "rb") as f:
+            for rec in ArchiveIterator(f):
+                if rec.rec_type == "response" and rec.http_headers.get_statuscode() == "412":
+                    blocked.append(rec.rec_headers.get_header("WARC-Target-URI"))
+    assert any(u.endswith("/col/col1999/index.html") for u in blocked), blocked
+    stats = [json.loads(r["stats"]) for r in rows(crawl_run.corpus, "select stats from crawls")]
+    assert sum(int(s.get("govcrawl/failed/blocked_412", 0)) for s in stats) >= 1
+    line = re.search(r"^changshu\s.*$", crawl_run.proc.stdout, re.M).group(0)
+    assert line.split()[-3] != "0", line           # the errors column shows the block

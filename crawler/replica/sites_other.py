@@ -14,6 +14,7 @@ JAMMERS = "套粒既魔保量织汤圃欤涌旖蔑韧炯镓铌"
 
 # ============================================================================ 常熟 (Hanweb)
 CS_COLUMNS = [(1753, "常熟要闻", "政务公开"), (1754, "部门动态", "政务公开"), (1761, "通知公告", "政务公开")]
+CS_GUARDED_COL = 1999   # behind an anti-bot wall (412 challenge), with faults=True
 CS_PER_PAGE = 15
 
 
@@ -78,6 +79,8 @@ class Changshu(ReplicaSite):
             self.routes[f"/col/col{col}/index.html"] = lambda col=col: self.render_col(col)
         self.routes["/"] = self.render_home
         self.routes["/index.html"] = self.render_home
+        if self.faults:
+            self.routes[f"/col/col{CS_GUARDED_COL}/index.html"] = self.render_challenge
         if self.faults and self.articles:
             self.fault_503.add(f"/col/col{CS_COLUMNS[1][0]}/index.html")
 
@@ -186,11 +189,26 @@ class Changshu(ReplicaSite):
         return Resp(body=xml.encode("utf-8"), ctype="text/xml;charset=UTF-8", chunked=True,
                     last_modified=chunk[0].date if chunk else "2020-01-01")
 
+    def render_challenge(self) -> Resp:
+        """A 瑞数-style anti-bot wall: ``412 Precondition Failed`` with a JavaScript cookie
+        challenge that only a browser solves. Real government sites put one in front of some
+        columns; an archive records the answer as it is and reports the block."""
+        body = ('<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; '
+                'charset=utf-8"><meta id="9DhefwqGPrzGxEp9hPaoag" content="' + "q" * 64 + '">'
+                '<script type="text/javascript" r="m">$_ts=window[\'$_ts\'];if(!$_ts)$_ts={};'
+                '$_ts.nsd=53821;$_ts.cd="qEqcrrAlqGW";</script>'
+                '<script type="text/javascript" charset="utf-8" src="/4QbVtADbnLVIc/c.FxJzG50F.4bd9a2b.js" r="m">'
+                '</script></head><body></body></html>')
+        return Resp(status=412, body=body.encode("utf-8"), ctype="text/html",
+                    headers=[("Set-Cookie", "FSSBBIl1UgzbN7N80S=abc123; Path=/; HttpOnly")])
+
     def render_home(self) -> Resp:
         blocks = []
         for col, name, _ in CS_COLUMNS:
             li = "".join(f'<li><a href="{a.path}" target="_blank">{esc(a.title)}</a><span>{a.date}</span></li>' for a in self.columns[col][:7])
             blocks.append(f'<div class="block"><h2><a href="/col/col{col}/index.html">{esc(name)}</a></h2><ul>{li}</ul></div>')
+        if self.faults:
+            blocks.append(f'<div class="block"><h2><a href="/col/col{CS_GUARDED_COL}/index.html">互动交流</a></h2></div>')
         return self.page(self.frame("常熟市人民政府", "\n".join(blocks)), lm=max((a.date for a in self.articles), default="2020-01-01"))
 
 
