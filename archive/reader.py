@@ -202,14 +202,10 @@ def _capture(rec: dict, orig: dict | None) -> dict:
     }
 
 
-def iter_captures(paths_or_dir) -> Iterator[dict]:
-    """Every response and revisit of the collection as a capture dict (module doc).
-
-    Revisits are resolved by ``WARC-Refers-To`` (record id), else by
-    ``WARC-Refers-To-Target-URI`` + ``WARC-Refers-To-Date``, else by payload digest, among
-    the response records of ``paths_or_dir``; one whose original is absent is skipped
-    (logged)."""
-    paths = _expand(paths_or_dir)
+def _revisit_resolver(paths: list[str]):
+    """Return ``resolve(record) -> (path, offset) | None`` finding a revisit's original among
+    the response records of ``paths``: by ``WARC-Refers-To`` (record id), else by
+    ``WARC-Refers-To-Target-URI`` + ``WARC-Refers-To-Date``, else by payload digest."""
     by_id: dict[str, tuple[str, int]] = {}
     by_uri_date: dict[tuple[str, str], tuple[str, int]] = {}
     by_digest: dict[str, tuple[str, int]] = {}
@@ -222,15 +218,29 @@ def iter_captures(paths_or_dir) -> Iterator[dict]:
         dg = _header(rec["warc_headers"], "WARC-Payload-Digest")
         if dg:
             by_digest.setdefault(dg, loc)
+
+    def resolve(rec: dict) -> tuple[str, int] | None:
+        wh = rec["warc_headers"]
+        return (by_id.get(_header(wh, "WARC-Refers-To") or "")
+                or by_uri_date.get((_header(wh, "WARC-Refers-To-Target-URI"), _header(wh, "WARC-Refers-To-Date")))
+                or by_digest.get(_header(wh, "WARC-Payload-Digest") or ""))
+
+    return resolve
+
+
+def iter_captures(paths_or_dir) -> Iterator[dict]:
+    """Every response and revisit of the collection as a capture dict (module doc).
+
+    Revisits are resolved to their original (see :func:`_revisit_resolver`) among the
+    response records of ``paths_or_dir``; one whose original is absent is skipped (logged)."""
+    paths = _expand(paths_or_dir)
+    resolve = _revisit_resolver(paths)
     cache: dict[tuple[str, int], dict] = {}
     for rec in iter_records(paths):
         if rec["type"] == "response":
             yield _capture(rec, None)
         elif rec["type"] == "revisit":
-            wh = rec["warc_headers"]
-            loc = (by_id.get(_header(wh, "WARC-Refers-To") or "")
-                   or by_uri_date.get((_header(wh, "WARC-Refers-To-Target-URI"), _header(wh, "WARC-Refers-To-Date")))
-                   or by_digest.get(_header(wh, "WARC-Payload-Digest") or ""))
+            loc = resolve(rec)
             if loc is None:
                 logger.warning("revisit %s of %s: original not in the collection; skipped",
                                rec["record_id"], rec["uri"])
@@ -242,6 +252,31 @@ def iter_captures(paths_or_dir) -> Iterator[dict]:
                     cache.clear()
                 cache[loc] = orig
             yield _capture(rec, orig)
+
+
+def index_captures(paths_or_dir) -> dict[str, tuple[str, int, tuple[str, int] | None]]:
+    """``record id -> (path, offset, original's (path, offset) or None)`` for every response
+    and resolvable revisit, without reading payloads: what :func:`load_capture` needs to
+    read one capture later, so that a rebuild holds locations, not bodies, in memory."""
+    paths = _expand(paths_or_dir)
+    resolve = _revisit_resolver(paths)
+    index: dict[str, tuple[str, int, tuple[str, int] | None]] = {}
+    for rec in iter_records(paths, read_body=False):
+        if rec["type"] == "response":
+            index[rec["record_id"]] = (rec["path"], rec["offset"], None)
+        elif rec["type"] == "revisit":
+            loc = resolve(rec)
+            if loc is None:
+                logger.warning("revisit %s of %s: original not in the collection; skipped",
+                               rec["record_id"], rec["uri"])
+                continue
+            index[rec["record_id"]] = (rec["path"], rec["offset"], loc)
+    return index
+
+
+def load_capture(path: str, offset: int, original: tuple[str, int] | None = None) -> dict:
+    """One capture dict read from its location (and its original's, for a revisit)."""
+    return _capture(read_record(path, offset), read_record(*original) if original else None)
 
 
 def iter_metadata(paths_or_dir) -> Iterator[dict]:

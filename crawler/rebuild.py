@@ -8,6 +8,8 @@ attachments). Rebuild reads those manifests in archive order, fetches the named 
 documents in manifest order so that the result is deterministic.
 
 When a URL was stored by several crawls, each manifest is replayed in turn, as the crawls did.
+Memory stays bounded: the parent keeps record locations only, the workers read the bodies
+from the WARC files, and at most four documents per worker are in flight.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections import OrderedDict
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
-from archive.reader import iter_captures, iter_metadata
+from archive.reader import index_captures, iter_metadata, load_capture
 from crawler.document import prepared_document
 
 logger = logging.getLogger(__name__)
@@ -46,35 +48,39 @@ def manifests(paths: Iterable[Path]) -> list[dict[str, Any]]:
     return out
 
 
-def _build(job: tuple[dict, dict, list, list]) -> dict[str, Any]:
-    manifest, main, parts, atts = job
-    return prepared_document(manifest["site"], main, parts, atts)
+def _load(loc: tuple[str, int, tuple[str, int] | None]) -> dict[str, Any]:
+    return load_capture(*loc)
 
 
-def rebuild(warc: str | os.PathLike | list, out: str | os.PathLike, workers: int | None = None) -> dict[str, Any]:
+def _build(job: tuple[dict, tuple, list, list]) -> tuple[dict, dict, list, list, dict]:
+    """In a worker: read the document's records from the WARC files and build it."""
+    manifest, main_loc, part_locs, att_locs = job
+    main = _load(main_loc)
+    parts = [_load(loc) for loc in part_locs]
+    atts = [{"capture": _load(loc), "name": name, "url": url} for url, name, loc in att_locs]
+    doc = prepared_document(manifest["site"], main, parts, atts)
+    # Bodies are not needed any more: only what the corpus rows take goes back.
+    for cap in [main, *parts, *(a["capture"] for a in atts)]:
+        cap.pop("body", None)
+        cap.pop("raw_body", None)
+    return manifest, main, parts, atts, doc
+
+
+def rebuild(warc: str | os.PathLike | list, out: str | os.PathLike,
+            workers: int | None = None) -> dict[str, Any]:
     from crawler.corpus import Corpus
 
     paths = _warc_paths(warc)
     if not paths:
         raise SystemExit(f"govcrawl rebuild: no WARC files in {warc}")
-    wanted: dict[str, None] = OrderedDict()
     docs = manifests(paths)
-    for m in docs:
-        for rid in [m.get("main"), *m.get("parts", []), *(a.get("record") for a in m.get("attachments", []))]:
-            if rid:
-                wanted[rid] = None
-    captures: dict[str, dict[str, Any]] = {}
-    for cap in iter_captures(paths):
-        rid = (cap.get("warc") or {}).get("record_id")
-        if rid in wanted:
-            captures[rid] = cap
+    index = index_captures(paths)          # locations only: bodies are read by the workers
     jobs, skipped = [], 0
     for m in docs:
-        main = captures.get(m.get("main"))
-        parts = [captures.get(r) for r in m.get("parts", [])]
-        atts = [{"capture": captures.get(a.get("record")), "name": a.get("name", ""), "url": a["url"]}
-                for a in m.get("attachments", [])]
-        if main is None or any(p is None for p in parts) or any(a["capture"] is None for a in atts):
+        main = index.get(m.get("main"))
+        parts = [index.get(r) for r in m.get("parts", [])]
+        atts = [(a["url"], a.get("name", ""), index.get(a.get("record"))) for a in m.get("attachments", [])]
+        if main is None or any(p is None for p in parts) or any(loc is None for *_, loc in atts):
             skipped += 1
             logger.error("rebuild: records of %s are missing from the WARC files", m.get("url"))
             continue
@@ -85,29 +91,39 @@ def rebuild(warc: str | os.PathLike | list, out: str | os.PathLike, workers: int
         if stale.exists():
             stale.unlink()
     corpus = Corpus(str(out))
-    sites = sorted({m["site"] for m, *_ in jobs})
-    bases = {}
+    bases: dict[str, str] = {}
     for m, *_ in jobs:
         bases.setdefault(m["site"], m["url"])
     _register_sites(corpus, bases)
+    sites = sorted(bases)
     crawl_id = corpus.start_crawl(sites=sites, settings={"rebuild_from": [str(w) for w in warc]
                                                        if isinstance(warc, (list, tuple)) else str(warc)})
     statuses: dict[str, int] = {}
     errors = 0
+    window = 4 * workers                     # documents in flight: bounds memory
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_build, job) for job in jobs]
-        for (m, main, parts, atts), future in zip(jobs, futures):
+        pending: deque = deque()
+        queue = iter(jobs)
+        while True:
+            while len(pending) < window:
+                job = next(queue, None)
+                if job is None:
+                    break
+                pending.append((job, pool.submit(_build, job)))
+            if not pending:
+                break
+            job, future = pending.popleft()   # in manifest order: deterministic inserts
             try:
-                doc = future.result()
-                res = store_document(corpus, crawl_id, m["site"], main, parts, atts, doc)
+                manifest, main, parts, atts, doc = future.result()
+                res = store_document(corpus, crawl_id, manifest["site"], main, parts, atts, doc)
                 statuses[res.status] = statuses.get(res.status, 0) + 1
             except Exception as exc:  # noqa: BLE001 - logged, counted, reported by the CLI
                 errors += 1
-                logger.error("rebuild: could not rebuild %s: %r", m.get("url"), exc)
+                logger.error("rebuild: could not rebuild %s: %r", job[0].get("url"), exc)
     stats = {"warc_files": len(paths), "manifests": len(docs), "documents": len(jobs),
              "skipped_incomplete": skipped, "errors": errors,
              **{f"documents_{k}": v for k, v in sorted(statuses.items())}}
-    corpus.finish_crawl(crawl_id, stats, 0 if not errors else 1)
+    corpus.finish_crawl(crawl_id, stats, 0 if not errors and not skipped else 1)
     corpus.close()
     return stats
 
