@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import sqlite3
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
@@ -161,6 +162,8 @@ class MunicipalSpider(scrapy.Spider):
         self._articles_seen = 0
         self.fresh: set[str] = set()         # filled by _load_fresh for incremental crawls
         self._skipped: set[str] = set()
+        self._attachment_cache: OrderedDict[str, dict] = OrderedDict()
+        self._attachment_inflight: dict[str, asyncio.Future] = {}
         self._retarget(base_url)
 
     # ----------------------------------------------------------------- targeting
@@ -373,9 +376,11 @@ class MunicipalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("govcrawl/attachments_offsite", len(links) - len(att_urls))
             logger.info("%s links %d attachment(s) on other hosts, not fetched",
                         response.url, len(links) - len(att_urls))
-        att_responses = await self._fetch_all(att_urls, "attachment")
-        atts = [{"capture": capture_from_response(r), "name": "", "url": url}
-                for url, r in zip(att_urls, att_responses) if r is not None]
+        # An attachment linked from many articles (a footer's 办事指南.pdf) is fetched once
+        # per crawl; later articles reuse its capture (and WARC record).
+        caps = await asyncio.gather(*(self._attachment(u, response.url) for u in att_urls))
+        atts = [{"capture": cap, "name": "", "url": url}
+                for url, cap in zip(att_urls, caps) if cap is not None]
         stats = self.crawler.stats
         stats.inc_value("govcrawl/articles")
         stats.inc_value("govcrawl/article_parts", len(parts))
@@ -388,8 +393,6 @@ class MunicipalSpider(scrapy.Spider):
         self._send_metadata(response, "article", [u for u in self.links(response) if self.on_site(u)])
         for r in part_responses:
             self._send_metadata(r, "part", [], document=response.url)
-        for a in atts:
-            self._send_metadata_capture(a["capture"], "attachment", document=response.url)
         yield {
             "site": self.site.name,
             "url": response.url,
@@ -398,6 +401,36 @@ class MunicipalSpider(scrapy.Spider):
             "attachments": atts,
             "incomplete": len(parts) != len(part_urls),
         }
+
+    ATTACHMENT_CACHE_ENTRIES = 64
+    ATTACHMENT_CACHE_MAX_BODY = 4 * 1024 * 1024
+
+    async def _attachment(self, url: str, document: str) -> dict | None:
+        """The capture of an attachment: from this crawl's cache, from a fetch already under
+        way for another article, or fetched now."""
+        if url in self._attachment_cache:
+            self._attachment_cache.move_to_end(url)
+            self.crawler.stats.inc_value("govcrawl/attachments_reused")
+            return self._attachment_cache[url]
+        if url in self._attachment_inflight:
+            self.crawler.stats.inc_value("govcrawl/attachments_reused")
+            return await asyncio.shield(self._attachment_inflight[url])
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._attachment_inflight[url] = future
+        cap = None
+        try:
+            response = await self._fetch(url, "attachment")
+            if response is not None:
+                cap = capture_from_response(response)
+                self._send_metadata_capture(cap, "attachment", document=document)
+                if len(cap["body"]) <= self.ATTACHMENT_CACHE_MAX_BODY:
+                    self._attachment_cache[url] = cap
+                    while len(self._attachment_cache) > self.ATTACHMENT_CACHE_ENTRIES:
+                        self._attachment_cache.popitem(last=False)
+        finally:
+            del self._attachment_inflight[url]
+            future.set_result(cap)
+        return cap
 
     async def _fetch_all(self, urls: list[str], role: str) -> list[Response | None]:
         if not urls:

@@ -252,3 +252,19 @@ def test_an_anti_bot_wall_is_archived_and_reported_not_hidden(crawl_run):
     assert sum(int(s.get("govcrawl/failed/blocked_412", 0)) for s in stats) >= 1
     line = re.search(r"^changshu\s.*$", crawl_run.proc.stdout, re.M).group(0)
     assert line.split()[-3] != "0", line           # the errors column shows the block
+
+
+def test_a_footer_attachment_is_archived_once_and_belongs_to_no_document(crawl_run):
+    """Every Changzhou government page links 办事指南.pdf in its footer."""
+    from crawler.replica.sites_cz import GOV_GUIDE_PATH
+
+    captures = []
+    for path in crawl_run.warcs():
+        with open(path, "rb") as f:
+            for rec in ArchiveIterator(f):
+                uri = rec.rec_headers.get_header("WARC-Target-URI") or ""
+                if rec.rec_type in ("response", "revisit") and uri.endswith(GOV_GUIDE_PATH):
+                    captures.append(rec.rec_type)
+    assert captures.count("response") == 1, captures
+    assert len(captures) <= 3, "fetched again and again instead of reused"
+    assert not rows(crawl_run.corpus, "select id from attachments where url like ?", f"%{GOV_GUIDE_PATH}")

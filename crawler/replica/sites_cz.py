@@ -192,6 +192,9 @@ GENRE = ["通知", "意见", "办法", "公告", "报告", "决定", "批复", "
 ISSUERS = ["常州市人民政府", "常州市人民政府办公室"]
 
 
+GOV_GUIDE_PATH = "/images/bszn.pdf"
+
+
 class ChangzhouGov(ReplicaSite):
     name = "changzhou_gov"
     real_base_url = "https://www.changzhou.gov.cn/"
@@ -301,6 +304,7 @@ class ChangzhouGov(ReplicaSite):
             self.routes[f"/gk/{col}/index.shtml"] = lambda col=col: self.render_list(col)
         self.routes["/"] = self.render_home
         self.routes["/index.shtml"] = self.render_home
+        self.routes[GOV_GUIDE_PATH] = self.render_guide
         if self.faults and self.articles:
             self.fault_503.add(f"/gk/jrcz/list.json")
 
@@ -325,7 +329,8 @@ class ChangzhouGov(ReplicaSite):
 <div class="main">
 {inner}
 </div>
-<div class="footer"><p>主办：常州市人民政府办公室　承办：常州市大数据管理中心</p>
+<div class="footer"><p><a href="{GOV_GUIDE_PATH}">办事指南.pdf</a></p>
+<p>主办：常州市人民政府办公室　承办：常州市大数据管理中心</p>
 <p>网站标识码：3204000001　<a href="https://beian.miit.gov.cn/">苏ICP备05005043号-1</a>　苏公网安备 32041102000502号</p></div>
 <script src="/images/trs_stat.js"></script>
 </body>
@@ -421,6 +426,13 @@ loadList(listApi + "?page=1");
         blocks.append('<div class="block"><h2><a href="/gk/nbgl/index.shtml">内部管理</a></h2></div>')
         return self.page(self.frame("常州市人民政府", "\n".join(blocks)),
                          lm=max((a.date for a in self.articles), default="2020-01-01"))
+
+    def render_guide(self) -> Resp:
+        """The footer's 办事指南.pdf, linked from every page: archived once, part of no document."""
+        from . import files
+
+        body = files.make_pdf("常州市政务服务办事指南", ["办事指南：请登录常州市政务服务网办理相关事项。"])
+        return Resp(body=body, ctype="application/pdf", compressible=False, last_modified="2024-01-01")
 
     def render_attachment(self, att: Attachment) -> Resp:
         from . import files
