@@ -16,6 +16,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -27,6 +28,28 @@ from crawler.document import document_from_item
 logger = logging.getLogger(__name__)
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+class ExtractionTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):  # noqa: ARG001
+    raise ExtractionTimeout("document took too long to extract")
+
+
+def document_with_deadline(item: dict[str, Any], seconds: int) -> dict[str, Any]:
+    """In a worker: build the document, giving up after ``seconds`` (SIGALRM, so a
+    pathological page or attachment frees its worker instead of blocking the crawl)."""
+    if seconds and hasattr(signal, "SIGALRM"):
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.alarm(seconds)
+        try:
+            return document_from_item(item)
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    return document_from_item(item)
 
 
 def _warm() -> None:
@@ -61,6 +84,7 @@ class ExtractPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.workers = workers
+        self.timeout = crawler.settings.getint("GOVCRAWL_EXTRACT_TIMEOUT", 300)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -73,7 +97,7 @@ class ExtractPipeline:
         pool is broken for every later item, so start a new one and try this item once more."""
         for attempt in (1, 2):
             try:
-                future = shared_pool(self.workers).submit(document_from_item, item)
+                future = shared_pool(self.workers).submit(document_with_deadline, item, self.timeout)
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool:
                 _discard_pool(self.workers)
@@ -91,6 +115,8 @@ class ExtractPipeline:
                 doc = document_from_item(item)
         except Exception as exc:  # noqa: BLE001 - counted, logged, bytes stay in the WARC
             self.stats.inc_value("govcrawl/pipeline_errors")
+            if isinstance(exc, ExtractionTimeout):
+                self.stats.inc_value("govcrawl/extract_timeouts")
             logger.error("could not build a document from %s: %r", item.get("url"), exc)
             raise DropItem(f"extraction failed: {exc!r}") from exc
         enc = doc.get("encoding") or {}
