@@ -186,7 +186,9 @@ def crawl_settings(warc_dir: str, **extra) -> dict:
     s = {
         "BOT_NAME": "govcrawl-test",
         "ROBOTSTXT_OBEY": True,
-        "DOWNLOADER_MIDDLEWARES": {"archive.middleware.WarcCaptureMiddleware": 950},
+        "DOWNLOADER_MIDDLEWARES": {"archive.middleware.WarcCaptureMiddleware": 950,
+                                   "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+                                   "crawler.cookies.CookiesMiddleware": 700},
         "DOWNLOAD_HANDLERS": {
             "http": "archive.handler.RecordingHTTP11DownloadHandler",
             "https": "archive.handler.RecordingHTTP11DownloadHandler",

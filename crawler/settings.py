@@ -40,6 +40,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Outside HttpCompressionMiddleware (590): sees the body as received, content-encoded,
     # and the request headers as sent.
     "archive.middleware.WarcCaptureMiddleware": 950,
+    # Scrapy's, with tldextract's bundled public suffix list instead of a download.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.cookies.CookiesMiddleware": 700,
 }
 
 ITEM_PIPELINES = {
