@@ -153,7 +153,8 @@ def _cmd_replay(a) -> int:
 
 
 def _default_dir() -> str:
-    return os.environ.get("GOVCRAWL_WARC_DIR", os.path.join("data", "warc"))
+    return os.environ.get("GOVCRAWL_WARC_DIR") or os.path.join(
+        os.environ.get("GOVCRAWL_DATA_DIR", "data"), "warc")
 
 
 def register(subparsers) -> None:

@@ -51,8 +51,13 @@ OK_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount", "clo
               "closespider_timeout_no_item")
 
 
-def judge(stats: Mapping[str, Any], max_error_rate: float = 0.05) -> tuple[int, list[str]]:
-    """Return (exit status, reasons) for one crawl's stats."""
+def judge(stats: Mapping[str, Any], max_error_rate: float = 0.05,
+          min_failed: int = 2) -> tuple[int, list[str]]:
+    """Return (exit status, reasons) for one crawl's stats.
+
+    Failed fetches fail the crawl when they are more than ``max_error_rate`` of all fetches
+    and at least ``min_failed`` of them: on a small crawl one blocked page would otherwise
+    be "7%" (it is still counted and shown in the report)."""
     reasons: list[str] = []
     reason = stats.get("finish_reason", "finished")
     if reason not in OK_REASONS:
@@ -74,7 +79,7 @@ def judge(stats: Mapping[str, Any], max_error_rate: float = 0.05) -> tuple[int, 
         reasons.append("no article found (do the site's patterns still match its URLs?)")
     requests = max(1, int(stats.get("downloader/request_count", 0)))
     failed = failed_fetches(stats)
-    if failed / requests > max_error_rate:
+    if failed >= min_failed and failed / requests > max_error_rate:
         reasons.append(f"{failed} of {requests} fetches failed (> {max_error_rate:.0%})")
     exceptions = _sum_prefix(stats, "spider_exceptions/")
     if exceptions:
@@ -90,9 +95,10 @@ def judge(stats: Mapping[str, Any], max_error_rate: float = 0.05) -> tuple[int, 
     return (FAILED if reasons else OK), reasons
 
 
-def exit_status(stats: Mapping[str, Any], settings=None) -> int:
-    rate = settings.getfloat("GOVCRAWL_MAX_ERROR_RATE", 0.05) if settings is not None else 0.05
-    return judge(stats, rate)[0]
+def judge_with(stats: Mapping[str, Any], settings) -> tuple[int, list[str]]:
+    """:func:`judge` with the thresholds of a crawl's settings."""
+    return judge(stats, settings.getfloat("GOVCRAWL_MAX_ERROR_RATE", 0.05),
+                 settings.getint("GOVCRAWL_MIN_FAILED_FETCHES", 2))
 
 
 def human_bytes(n: float) -> str:
@@ -208,8 +214,7 @@ class CrawlReportExtension:
         _PROGRESS.remove(spider.name)
         stats = self.crawler.stats
         stats.set_value("finish_reason", reason)
-        rate = self.crawler.settings.getfloat("GOVCRAWL_MAX_ERROR_RATE", 0.05)
-        code, reasons = judge(stats.get_stats(), rate)
+        code, reasons = judge_with(stats.get_stats(), self.crawler.settings)
         stats.set_value("govcrawl/exit_status", code)
         stats.set_value("govcrawl/duration_s", round(time.monotonic() - self.started, 3))
         result = CrawlResult(spider.name, dict(stats.get_stats()), code, reasons)

@@ -55,9 +55,11 @@ EXTENSIONS = {
 }
 
 # --- govcrawl -------------------------------------------------------------------------
-GOVCRAWL_DATA_DIR = "data"
-GOVCRAWL_WARC_DIR = None            # default: <GOVCRAWL_DATA_DIR>/warc
-GOVCRAWL_CORPUS = None              # default: <GOVCRAWL_DATA_DIR>/corpus.db
+# The three paths also come from the environment, which every govcrawl command reads (search,
+# export, index... have no Scrapy settings): one variable moves all products.
+GOVCRAWL_DATA_DIR = os.environ.get("GOVCRAWL_DATA_DIR", "data")
+GOVCRAWL_WARC_DIR = os.environ.get("GOVCRAWL_WARC_DIR")   # default: <GOVCRAWL_DATA_DIR>/warc
+GOVCRAWL_CORPUS = os.environ.get("GOVCRAWL_CORPUS")       # default: <GOVCRAWL_DATA_DIR>/corpus.db
 GOVCRAWL_WARC_PREFIX = "govcrawl"
 GOVCRAWL_WARC_MAX_SIZE = 1_000_000_000
 GOVCRAWL_WARC_GZIP_LEVEL = 6        # measured in bench/bench_warc.py, see docs/warc.md
@@ -71,5 +73,6 @@ GOVCRAWL_BASE_URLS = {}             # site name -> base URL serving the same pat
 GOVCRAWL_BASE_URL = None
 GOVCRAWL_REFRESH_DAYS = None       # incremental: skip articles the corpus saw this recently
 GOVCRAWL_MAX_ERROR_RATE = 0.05      # failed fetches / fetches above which the crawl failed
+GOVCRAWL_MIN_FAILED_FETCHES = 2     # ...provided at least this many failed
 GOVCRAWL_PROGRESS = None            # None: a live line on a terminal, log lines otherwise
 GOVCRAWL_PROGRESS_INTERVAL = 10.0   # seconds between progress log lines off a terminal

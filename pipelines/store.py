@@ -22,7 +22,7 @@ from scrapy.exceptions import DropItem
 
 from crawler import signals as gc_signals
 from crawler.corpus import Corpus
-from crawler.report import judge
+from crawler.report import judge_with
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class StorePipeline:
         try:
             stats = {k: v if isinstance(v, (int, float, str, bool, type(None))) else str(v)
                      for k, v in self.stats.get_stats().items()}
-            code, _ = judge(stats, self.crawler.settings.getfloat("GOVCRAWL_MAX_ERROR_RATE", 0.05))
+            code, _ = judge_with(stats, self.crawler.settings)
             self.corpus.finish_crawl(self.crawl_id, stats, code)
         finally:
             _release(self.path)

@@ -92,6 +92,7 @@ def test_judge_turns_stats_into_an_exit_status():
     assert judge({**ok, "govcrawl/articles": 0})[0] == FAILED               # patterns match nothing
     assert judge({**ok, "govcrawl/articles": 0, "govcrawl/articles_skipped_fresh": 8})[0] == OK
     assert judge({**ok, "govcrawl/failed/blocked_412": 2})[0] == FAILED    # anti-bot wall
+    assert judge({**ok, "govcrawl/failed/blocked_412": 1})[0] == OK        # one page: reported only
     robots_only = {**ok, "downloader/response_status_count/200": 1,
                    "robotstxt/response_status_count/200": 1}
     assert judge(robots_only)[0] == FAILED
