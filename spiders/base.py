@@ -384,7 +384,6 @@ class MunicipalSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value("govcrawl/articles")
         stats.inc_value("govcrawl/article_parts", len(parts))
-        stats.inc_value("govcrawl/attachments", len(atts))
         if len(parts) != len(part_urls):
             stats.inc_value("govcrawl/article_parts_missing", len(part_urls) - len(parts))
             stats.inc_value("govcrawl/documents_incomplete")
@@ -422,6 +421,7 @@ class MunicipalSpider(scrapy.Spider):
             response = await self._fetch(url, "attachment")
             if response is not None:
                 cap = capture_from_response(response)
+                self.crawler.stats.inc_value("govcrawl/attachments")      # fetched, once each
                 self._send_metadata_capture(cap, "attachment", document=document)
                 if len(cap["body"]) <= self.ATTACHMENT_CACHE_MAX_BODY:
                     self._attachment_cache[url] = cap
