@@ -153,8 +153,9 @@ def _cmd_replay(a) -> int:
 
 
 def _default_dir() -> str:
-    return os.environ.get("GOVCRAWL_WARC_DIR") or os.path.join(
-        os.environ.get("GOVCRAWL_DATA_DIR", "data"), "warc")
+    from crawler.paths import warc_dir
+
+    return str(warc_dir())
 
 
 def register(subparsers) -> None:

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler import paths
+
 from .digests import DigestIndex
 from .handler import WIRE_META_KEY
 from .warc import (
@@ -111,7 +113,7 @@ class WarcCaptureMiddleware:
         s = crawler.settings
         if not s.getbool("GOVCRAWL_WARC_ENABLED", True):
             raise NotConfigured("GOVCRAWL_WARC_ENABLED is off")
-        warc_dir = s.get("GOVCRAWL_WARC_DIR") or os.path.join(s.get("GOVCRAWL_DATA_DIR") or "data", "warc")
+        warc_dir = str(paths.warc_dir(s))
         obey = s.getbool("ROBOTSTXT_OBEY")
         info = [
             ("operator", s.get("GOVCRAWL_OPERATOR") or ""),

@@ -23,6 +23,7 @@ from typing import Any, Sequence
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
 
 from crawler import __version__  # noqa: E402
+from crawler.paths import corpus_path, data_dir, warc_dir  # noqa: E402
 from crawler.report import FAILED, OK, USAGE, format_summary, human_bytes  # noqa: E402
 
 logger = logging.getLogger("govcrawl")
@@ -84,17 +85,6 @@ def run_crawls(names: Sequence[str], settings, spider_kwargs: dict[str, Any] | N
     return results
 
 
-def warc_dir(settings) -> Path:
-    d = settings.get("GOVCRAWL_WARC_DIR")
-    return Path(d) if d else Path(settings.get("GOVCRAWL_DATA_DIR", "data")) / "warc"
-
-
-def corpus_file(settings) -> Path:
-    from pipelines.store import corpus_path
-
-    return corpus_path(settings)
-
-
 def print_products(settings, results, out=sys.stdout) -> None:
     wdir = warc_dir(settings)
     warcs = sorted(wdir.glob("*.warc.gz")) if wdir.exists() else []
@@ -119,7 +109,7 @@ def print_products(settings, results, out=sys.stdout) -> None:
     print(f"fetch errors       {errors} (not found: {total('govcrawl/not_found')}, refused by "
           f"robots.txt: {total('govcrawl/refused')})", file=out)
     print(f"WARC               {len(warcs)} file(s), {human_bytes(size)} in {wdir}", file=out)
-    print(f"corpus             {corpus_file(settings)}", file=out)
+    print(f"corpus             {corpus_path(settings)}", file=out)
     failed = [r.site for r in results if r.exit_status != OK]
     print(f"result             {'FAILED: ' + ', '.join(failed) if failed else 'ok'}", file=out)
 
@@ -140,6 +130,10 @@ def cmd_crawl(args) -> int:
     overrides: dict[str, Any] = _parse_set(args.set)
     settings = project_settings(args.data, overrides)
     known = spider_names(settings)
+    bases = {}
+    if args.base_urls:
+        bases = json.loads(Path(args.base_urls).read_text() if os.path.exists(args.base_urls)
+                           else args.base_urls)
     names = args.sites
     if args.all:
         # Sites that exist only as copies (the spam mirror) have no real host to crawl: --all
@@ -147,17 +141,13 @@ def cmd_crawl(args) -> int:
         from scrapy.spiderloader import get_spider_loader
 
         loader = get_spider_loader(settings)
-        given = set(json.loads(args.base_urls) if args.base_urls and not os.path.exists(args.base_urls)
-                    else json.loads(Path(args.base_urls).read_text()) if args.base_urls else {})
-        names = [n for n in known if loader.load(n).site.in_all or n in given]
+        names = [n for n in known if loader.load(n).site.in_all or n in bases]
     unknown = [n for n in names if n not in known]
     if not names or unknown:
         print(f"govcrawl: unknown site(s) {unknown}; known: {', '.join(known)}" if unknown
               else "govcrawl: name sites or use --all", file=sys.stderr)
         return USAGE
-    if args.base_urls:
-        bases = json.loads(Path(args.base_urls).read_text()) if os.path.exists(args.base_urls) \
-            else json.loads(args.base_urls)
+    if bases:
         settings.set("GOVCRAWL_BASE_URLS", bases, priority="cmdline")
         for k, v in REPLICA_SETTINGS.items():
             if k not in overrides:
@@ -213,11 +203,11 @@ def cmd_demo(args) -> int:
     try:
         from crawler.corpus import Corpus
 
-        meta = Path(settings.get("GOVCRAWL_DATA_DIR", "data")) / "metadata.json"
-        corpus = Corpus(str(corpus_file(settings)))
+        meta = data_dir(settings) / "metadata.json"
+        corpus = Corpus(str(corpus_path(settings)))
         corpus.write_datasette_metadata(str(meta))
         corpus.close()
-        print(f"browse             datasette {corpus_file(settings)} -m {meta}")
+        print(f"browse             datasette {corpus_path(settings)} -m {meta}")
     except Exception as exc:  # noqa: BLE001 - the demo's products are written already
         print(f"(no Datasette metadata: {exc})", file=sys.stderr)
     return max((r.exit_status for r in results), default=FAILED)

@@ -54,7 +54,7 @@ def document_with_deadline(item: dict[str, Any], seconds: int) -> dict[str, Any]
 
 def _warm() -> None:
     """Import the heavy modules once per worker (trafilatura, jieba...)."""
-    import crawler.document  # noqa: F401
+    import crawler.document  # noqa: F401 - imported for its side effect: loading them
 
 
 def shared_pool(workers: int) -> ProcessPoolExecutor:

@@ -22,16 +22,12 @@ from scrapy.exceptions import DropItem
 
 from crawler import signals as gc_signals
 from crawler.corpus import Corpus
+from crawler.paths import corpus_path
 from crawler.report import judge_with
 
 logger = logging.getLogger(__name__)
 
 _CORPORA: dict[str, list] = {}   # path -> [Corpus, users]
-
-
-def corpus_path(settings) -> Path:
-    path = settings.get("GOVCRAWL_CORPUS")
-    return Path(path) if path else Path(settings.get("GOVCRAWL_DATA_DIR", "data")) / "corpus.db"
 
 
 def _open(path: Path) -> Corpus:

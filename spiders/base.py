@@ -19,7 +19,7 @@ import logging
 import re
 import sqlite3
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urldefrag, urljoin, urlsplit, urlunsplit
@@ -188,7 +188,7 @@ class MunicipalSpider(scrapy.Spider):
         days = settings.get("GOVCRAWL_REFRESH_DAYS")
         if days in (None, ""):
             return
-        from pipelines.store import corpus_path
+        from crawler.paths import corpus_path
 
         path = corpus_path(settings)
         if not path.exists():

@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 from crawler.report import FAILED, OK, judge
 from tests.conftest import ROOT, govcrawl

@@ -13,11 +13,13 @@ import argparse
 import os
 import sys
 
-DEFAULT_DB = os.path.join(os.environ.get("GOVCRAWL_DATA_DIR", "data"), "corpus.db")
+from crawler.paths import corpus_path
+
+DEFAULT_DB = str(corpus_path())
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=os.environ.get("GOVCRAWL_CORPUS", DEFAULT_DB),
+    p.add_argument("--db", default=DEFAULT_DB,
                    help="corpus database (default: %(default)s)")
 
 
